@@ -1,0 +1,98 @@
+//! The `calfeed` binary: parses the command line, runs the library, reports the outcome.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use calfeed::cli::{Cli, Command};
+use calfeed::diag::{self, Diagnostic};
+use calfeed::load::{self, LoadError};
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            report_error(&error);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Check { file } => {
+            let (loaded, text) = load::from_file(&file)?;
+            print_diagnostics(&loaded.warnings, &file, &text);
+            let c = &loaded.calendar;
+            println!(
+                "{}: {} {}, {} {} besides all.ics, no errors",
+                file.display(),
+                c.events.len(),
+                plural(c.events.len(), "event"),
+                c.feeds.len(),
+                plural(c.feeds.len(), "feed"),
+            );
+            Ok(())
+        }
+        Command::Build { input, out } => {
+            let stamp = calfeed::stamp::stamp(
+                std::env::var(calfeed::stamp::VARIABLE).ok().as_deref(),
+                chrono::Utc::now(),
+            )?;
+            let (loaded, text) = load::from_file(&input)?;
+            print_diagnostics(&loaded.warnings, &input, &text);
+            let report = calfeed::output::build(&loaded.calendar, &out, stamp)
+                .with_context(|| format!("the feeds were not all written to `{}`", out.display()))?;
+            let mut stderr = io::stderr().lock();
+            let _ = writeln!(
+                stderr,
+                "Wrote {} {} to {}:",
+                report.written.len(),
+                plural(report.written.len(), "feed"),
+                out.display()
+            );
+            for w in &report.written {
+                let _ = writeln!(stderr, "  {:<24} {} {}", w.file, w.events, plural(w.events, "event"));
+            }
+            for r in &report.removed {
+                let _ = writeln!(stderr, "  {r:<24} removed (no longer in {})", input.display());
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic], path: &Path, text: &str) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let shown = diag::render(diagnostics, &path.display().to_string(), text);
+    let _ = writeln!(io::stderr().lock(), "{shown}");
+}
+
+fn report_error(error: &anyhow::Error) {
+    let mut stderr = io::stderr().lock();
+    if let Some(LoadError::Invalid {
+        path,
+        text,
+        diagnostics,
+    }) = error.downcast_ref::<LoadError>()
+    {
+        let _ = writeln!(stderr, "{}", diag::render(diagnostics, &path.display().to_string(), text));
+        let _ = writeln!(stderr, "error: {error}; nothing was written");
+        return;
+    }
+    let _ = write!(stderr, "error: {error}");
+    for cause in error.chain().skip(1) {
+        let _ = write!(stderr, ": {cause}");
+    }
+    let _ = writeln!(stderr);
+    let _ = io::stderr().is_terminal();
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { word.to_owned() } else { format!("{word}s") }
+}

@@ -1,0 +1,300 @@
+//! Writing feeds: a validated [`Calendar`] and one feed's selection of events in, RFC 5545 out.
+//!
+//! The output is byte-for-byte reproducible: events are sorted by start and then id, zones by
+//! name, and nothing depends on the clock unless no `updated` and no `SOURCE_DATE_EPOCH` say when
+//! an event last changed. Each event becomes one `VEVENT` with an always-present `DTEND`
+//! (computed here, because parsers mis-add a `DURATION` across DST changes) and an explicit
+//! `STATUS` and `TRANSP`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Write};
+
+use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use chrono_tz::Tz;
+
+use crate::ics::ContentWriter;
+use crate::model::{Calendar, Event, Feed, Moment, Status, TimezoneStyle, When};
+use crate::text::Text;
+use crate::tz;
+
+/// The product identifier written to every feed.
+pub const PRODID: &str = concat!("-//calfeed//calfeed ", env!("CARGO_PKG_VERSION"), "//EN");
+
+/// One output file: its name and what it holds.
+#[derive(Debug, Clone)]
+pub struct FeedView<'a> {
+    /// File name without `.ics`.
+    pub name: &'a str,
+    /// Calendar name.
+    pub title: &'a Text,
+    /// Calendar description.
+    pub description: Option<&'a Text>,
+    /// Language of the texts.
+    pub language: &'a str,
+    /// The events, in output order.
+    pub events: Vec<&'a Event>,
+}
+
+/// Everything the feeds of one calendar share: event order and generated timezones.
+pub struct Prepared<'a> {
+    calendar: &'a Calendar,
+    /// Events sorted by start, then id.
+    sorted: Vec<&'a Event>,
+    /// The generated `VTIMEZONE` of each zone used, as content lines.
+    vtimezones: BTreeMap<&'static str, Vec<String>>,
+    stamp: DateTime<Utc>,
+}
+
+impl<'a> Prepared<'a> {
+    /// Sorts the events and generates one `VTIMEZONE` per zone, valid from the zone's earliest
+    /// use in the whole calendar. `stamp` is the `DTSTAMP` of events without `updated`.
+    pub fn new(calendar: &'a Calendar, stamp: DateTime<Utc>) -> Self {
+        let mut sorted: Vec<&Event> = calendar.events.iter().collect();
+        sorted.sort_by(|a, b| (a.sort_key(), &a.id).cmp(&(b.sort_key(), &b.id)));
+        let mut earliest: BTreeMap<&'static str, (Tz, DateTime<Utc>)> = BTreeMap::new();
+        if calendar.timezones == TimezoneStyle::Vtimezone {
+            for event in &sorted {
+                for moment in zoned_moments(event) {
+                    if let Some(zone) = moment.zone {
+                        let entry = earliest.entry(zone.name()).or_insert((zone, moment.utc));
+                        entry.1 = entry.1.min(moment.utc);
+                    }
+                }
+            }
+        }
+        let vtimezones = earliest
+            .into_iter()
+            .map(|(name, (zone, first))| (name, tz::vtimezone(zone, first).lines()))
+            .collect();
+        Prepared {
+            calendar,
+            sorted,
+            vtimezones,
+            stamp,
+        }
+    }
+
+    /// The feed holding every event: `all.ics`.
+    pub fn all(&self) -> FeedView<'a> {
+        FeedView {
+            name: "all",
+            title: &self.calendar.name,
+            description: self.calendar.description.as_ref(),
+            language: &self.calendar.language,
+            events: self.sorted.clone(),
+        }
+    }
+
+    /// The events of a `[[feed]]`.
+    pub fn feed(&self, feed: &'a Feed) -> FeedView<'a> {
+        FeedView {
+            name: &feed.name,
+            title: &feed.title,
+            description: feed.description.as_ref().or(self.calendar.description.as_ref()),
+            language: &feed.language,
+            events: self.sorted.iter().copied().filter(|e| feed.includes(e)).collect(),
+        }
+    }
+
+    /// Every output of the calendar: `all` first, then the feeds in file order.
+    pub fn views(&self) -> Vec<FeedView<'a>> {
+        let mut views = vec![self.all()];
+        views.extend(self.calendar.feeds.iter().map(|f| self.feed(f)));
+        views
+    }
+
+    /// Writes `view` as an iCalendar stream.
+    pub fn write<W: Write>(&self, view: &FeedView<'_>, out: W) -> io::Result<W> {
+        let cal = self.calendar;
+        let mut w = ContentWriter::new(out);
+        w.line("BEGIN:VCALENDAR")?;
+        w.line("VERSION:2.0")?;
+        w.text("PRODID", &[], PRODID)?;
+        w.line("CALSCALE:GREGORIAN")?;
+        let name = view.title.get(view.language, &cal.language);
+        w.text("NAME", &language_param(name.language), name.text)?;
+        w.text("X-WR-CALNAME", &[], name.text)?;
+        if let Some(description) = view.description {
+            let d = description.get(view.language, &cal.language);
+            w.text("DESCRIPTION", &language_param(d.language), d.text)?;
+            w.text("X-WR-CALDESC", &[], d.text)?;
+        }
+        w.text("X-WR-TIMEZONE", &[], cal.timezone.name())?;
+        let refresh = cal.refresh.to_string();
+        w.property("REFRESH-INTERVAL", &[("VALUE", "DURATION")], &refresh)?;
+        w.property("X-PUBLISHED-TTL", &[], &refresh)?;
+        if let Some(url) = &cal.url {
+            let address = format!("{url}{}.ics", view.name);
+            w.property("URL", &[], &address)?;
+            w.property("SOURCE", &[("VALUE", "URI")], &address)?;
+        }
+
+        if cal.timezones == TimezoneStyle::Vtimezone {
+            let used: BTreeSet<&str> = view
+                .events
+                .iter()
+                .flat_map(|e| zoned_moments(e))
+                .filter_map(|m| m.zone.map(|z| z.name()))
+                .collect();
+            for name in used {
+                for line in &self.vtimezones[name] {
+                    w.line(line)?;
+                }
+            }
+        }
+        for event in &view.events {
+            self.write_event(&mut w, event, view.language)?;
+        }
+        w.line("END:VCALENDAR")?;
+        w.finish()
+    }
+
+    fn write_event<W: Write>(&self, w: &mut ContentWriter<W>, event: &Event, language: &str) -> io::Result<()> {
+        let cal = self.calendar;
+        let default = cal.language.as_str();
+        w.line("BEGIN:VEVENT")?;
+        w.text("UID", &[], &format!("{}@{}", event.id, cal.domain))?;
+        w.property("DTSTAMP", &[], &utc_stamp(event.updated.unwrap_or(self.stamp)))?;
+        match event.when {
+            When::AllDay { first, last } => {
+                let after = last + ChronoDuration::days(1);
+                w.property("DTSTART", &[("VALUE", "DATE")], &first.format("%Y%m%d").to_string())?;
+                w.property("DTEND", &[("VALUE", "DATE")], &after.format("%Y%m%d").to_string())?;
+            }
+            When::Timed { start, end } => {
+                self.moment(w, "DTSTART", start)?;
+                self.moment(w, "DTEND", end)?;
+            }
+        }
+
+        let title = event.title.get(language, default);
+        let title_language = title.language.unwrap_or(language);
+        let marker = match event.status {
+            Status::Confirmed => None,
+            Status::Tentative => Some(&cal.tentative_marker),
+            Status::Cancelled => Some(&cal.cancelled_marker),
+        }
+        .map(|m| m.get(title_language, default).text)
+        .filter(|m| !m.is_empty());
+        let summary = match marker {
+            Some(marker) => format!("{marker} {}", title.text),
+            None => title.text.to_owned(),
+        };
+        w.text("SUMMARY", &language_param(title.language), &summary)?;
+
+        let (description, description_language) = describe(event, language, default);
+        if !description.is_empty() {
+            w.text("DESCRIPTION", &language_param(description_language), &description)?;
+        }
+        if let Some(location) = &event.location {
+            let l = location.get(language, default);
+            w.text("LOCATION", &language_param(l.language), l.text)?;
+        }
+        if let Some((lat, lon)) = event.geo {
+            w.property("GEO", &[], &format!("{};{}", coordinate(lat), coordinate(lon)))?;
+        }
+        if let Some(url) = &event.url {
+            w.property("URL", &[], url)?;
+        }
+        if !event.tags.is_empty() {
+            let tags: Vec<String> = event.tags.iter().map(|t| crate::ics::escape_text(t)).collect();
+            w.property("CATEGORIES", &[], &tags.join(","))?;
+        }
+        w.property("STATUS", &[], event.status.ical())?;
+        let transparent = matches!(event.when, When::AllDay { .. }) || event.status != Status::Confirmed;
+        w.property("TRANSP", &[], if transparent { "TRANSPARENT" } else { "OPAQUE" })?;
+        w.property("SEQUENCE", &[], &event.sequence.to_string())?;
+        if let Some(updated) = event.updated {
+            w.property("LAST-MODIFIED", &[], &utc_stamp(updated))?;
+        }
+        w.line("END:VEVENT")
+    }
+
+    fn moment<W: Write>(&self, w: &mut ContentWriter<W>, name: &str, moment: Moment) -> io::Result<()> {
+        match moment.zone {
+            Some(zone) if self.calendar.timezones == TimezoneStyle::Vtimezone => {
+                let local = moment.utc.with_timezone(&zone).naive_local();
+                w.property(name, &[("TZID", zone.name())], &local.format("%Y%m%dT%H%M%S").to_string())
+            }
+            _ => w.property(name, &[], &utc_stamp(moment.utc)),
+        }
+    }
+}
+
+/// The start and end of a timed event; nothing for all-day events.
+fn zoned_moments(event: &Event) -> Vec<Moment> {
+    match event.when {
+        When::Timed { start, end } => vec![start, end],
+        When::AllDay { .. } => Vec::new(),
+    }
+}
+
+fn language_param(language: Option<&str>) -> Vec<(&'static str, &str)> {
+    language.map(|l| ("LANGUAGE", l)).into_iter().collect()
+}
+
+fn utc_stamp(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// Degrees with at most six decimals (about 10 cm), without trailing zeros.
+fn coordinate(value: f64) -> String {
+    let s = format!("{value:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".to_owned() } else { s.to_owned() }
+}
+
+/// Labels of the lines calfeed adds to a description, per language.
+fn labels(language: &str) -> (&'static str, &'static str) {
+    match language.split('-').next().unwrap_or(language) {
+        "ko" => ("참석자", "출처"),
+        "ja" => ("参加者", "出典"),
+        _ => ("Participants", "Sources"),
+    }
+}
+
+/// The event's description followed by its participants and sources.
+fn describe<'e>(event: &'e Event, language: &str, default: &str) -> (String, Option<&'e str>) {
+    let chosen = event.description.as_ref().map(|d| d.get(language, default));
+    let text_language = chosen.and_then(|c| c.language);
+    let (participants_label, sources_label) = labels(text_language.unwrap_or(language));
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(c) = chosen {
+        parts.push(c.text.to_owned());
+    }
+    let mut facts = Vec::new();
+    if !event.participants.is_empty() {
+        let names: Vec<&str> = event
+            .participants
+            .iter()
+            .map(|p| p.get(text_language.unwrap_or(language), default).text)
+            .collect();
+        facts.push(format!("{participants_label}: {}", names.join(", ")));
+    }
+    if !event.sources.is_empty() {
+        facts.push(format!("{sources_label}: {}", event.sources.join("; ")));
+    }
+    if !facts.is_empty() {
+        parts.push(facts.join("\n"));
+    }
+    (parts.join("\n\n"), text_language)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coordinates_are_short_and_exact() {
+        assert_eq!(coordinate(35.68), "35.68");
+        assert_eq!(coordinate(139.0), "139");
+        assert_eq!(coordinate(-0.0000001), "0");
+        assert_eq!(coordinate(35.123456789), "35.123457");
+    }
+
+    #[test]
+    fn prodid_names_the_version() {
+        assert!(PRODID.starts_with("-//calfeed//calfeed "));
+        assert!(PRODID.ends_with("//EN"));
+    }
+}

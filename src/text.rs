@@ -1,0 +1,145 @@
+//! Human-readable texts: plain or in several languages, cleaned the same way for every client.
+//!
+//! Titles, descriptions, locations and participant names are [`Text`]s. Before they reach a feed
+//! they pass through [`clean`], which makes them read the same in every client: line breaks are
+//! normalised (CR and CRLF become LF), leading and trailing white space is removed (libical drops
+//! it while ical.js and Python `icalendar` keep it) and control characters are refused.
+
+use std::collections::BTreeMap;
+
+/// A text that is either the same in every language or given per language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Text {
+    /// One text for every language; written without a `LANGUAGE` parameter.
+    Plain(String),
+    /// Texts keyed by language tag (`en`, `ko`, `ja`, ...); always holds the calendar's default
+    /// language.
+    Localized(BTreeMap<String, String>),
+}
+
+/// A text chosen for one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chosen<'a> {
+    /// The text itself.
+    pub text: &'a str,
+    /// The language it is in, when the text was given per language.
+    pub language: Option<&'a str>,
+}
+
+impl Text {
+    /// The text in `language`, else in `fallback` (the calendar's default language).
+    pub fn get<'a>(&'a self, language: &str, fallback: &str) -> Chosen<'a> {
+        match self {
+            Text::Plain(text) => Chosen {
+                text,
+                language: None,
+            },
+            Text::Localized(map) => {
+                let (lang, text) = map
+                    .get_key_value(language)
+                    .or_else(|| map.get_key_value(fallback))
+                    .or_else(|| map.iter().next())
+                    .expect("a localized text holds at least one language");
+                Chosen {
+                    text,
+                    language: Some(lang),
+                }
+            }
+        }
+    }
+
+    /// Whether every variant of this text is empty.
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Text::Plain(text) => text.is_empty(),
+            Text::Localized(map) => map.values().all(String::is_empty),
+        }
+    }
+}
+
+/// Why a text was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    /// The text holds a control character other than a line break.
+    #[error("contains the control character U+{code:04X}")]
+    ControlCharacter {
+        /// The character's code point.
+        code: u32,
+    },
+}
+
+/// Normalises line breaks, trims both ends and refuses control characters.
+///
+/// ```
+/// assert_eq!(calfeed::text::clean("  Tokyo\r\nsummit \n").unwrap(), "Tokyo\nsummit");
+/// assert!(calfeed::text::clean("bell\u{7}").is_err());
+/// ```
+pub fn clean(input: &str) -> Result<String, TextError> {
+    let normalized = input.replace("\r\n", "\n").replace('\r', "\n");
+    if let Some(c) = normalized
+        .chars()
+        .find(|&c| c != '\n' && (c.is_control() || is_line_separator(c)))
+    {
+        return Err(TextError::ControlCharacter { code: c as u32 });
+    }
+    Ok(normalized.trim().to_owned())
+}
+
+/// Unicode line and paragraph separators, which some clients treat as line breaks.
+fn is_line_separator(c: char) -> bool {
+    matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_normalises_and_trims() {
+        assert_eq!(clean("a\r\nb\rc\nd").unwrap(), "a\nb\nc\nd");
+        assert_eq!(clean(" \n a b \n ").unwrap(), "a b");
+        assert_eq!(clean("   ").unwrap(), "");
+        assert_eq!(clean("다카이치 사나에").unwrap(), "다카이치 사나에");
+    }
+
+    #[test]
+    fn clean_refuses_control_characters() {
+        assert_eq!(
+            clean("a\tb"),
+            Err(TextError::ControlCharacter { code: 9 })
+        );
+        assert_eq!(
+            clean("a\u{1b}[31m"),
+            Err(TextError::ControlCharacter { code: 0x1b })
+        );
+        assert_eq!(
+            clean("x\u{2028}y"),
+            Err(TextError::ControlCharacter { code: 0x2028 })
+        );
+        assert!(clean("\u{85}").is_err());
+    }
+
+    #[test]
+    fn localized_text_falls_back_to_the_default_language() {
+        let mut map = BTreeMap::new();
+        map.insert("en".to_owned(), "Summit".to_owned());
+        map.insert("ko".to_owned(), "정상회담".to_owned());
+        let text = Text::Localized(map);
+        assert_eq!(
+            text.get("ko", "en"),
+            Chosen {
+                text: "정상회담",
+                language: Some("ko")
+            }
+        );
+        assert_eq!(
+            text.get("ja", "en"),
+            Chosen {
+                text: "Summit",
+                language: Some("en")
+            }
+        );
+        let plain = Text::Plain("x".into());
+        assert_eq!(plain.get("ko", "en").language, None);
+    }
+}
