@@ -176,7 +176,7 @@ pub fn suggest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
         if candidate.to_lowercase() == lower {
             return Some(candidate);
         }
-        let distance = strsim::levenshtein(&lower, &candidate.to_lowercase());
+        let distance = strsim::osa_distance(&lower, &candidate.to_lowercase());
         if best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, candidate));
         }
@@ -194,9 +194,18 @@ mod tests {
     fn positions_count_characters_not_bytes() {
         let text = "a = 1\ntitle = \"서울\" x\n";
         let x = text.find(" x").unwrap() + 1;
-        assert_eq!(position(text, x), Position { line: 2, column: 14 });
+        assert_eq!(
+            position(text, x),
+            Position {
+                line: 2,
+                column: 14
+            }
+        );
         assert_eq!(position(text, 0), Position { line: 1, column: 1 });
-        assert_eq!(position(text, text.len() + 10), Position { line: 3, column: 1 });
+        assert_eq!(
+            position(text, text.len() + 10),
+            Position { line: 3, column: 1 }
+        );
     }
 
     #[test]
@@ -223,7 +232,10 @@ mod tests {
         let text = "x = [\n  1,\n]\n";
         let d = Diagnostic::warning(4..text.len(), "odd");
         let shown = render(&[d], "f.toml", text);
-        assert!(shown.starts_with("warning: odd\n --> f.toml:1:5\n"), "{shown}");
+        assert!(
+            shown.starts_with("warning: odd\n --> f.toml:1:5\n"),
+            "{shown}"
+        );
         assert!(shown.contains("1 | x = [\n  |     ^\n"), "{shown}");
     }
 

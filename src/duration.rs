@@ -201,7 +201,9 @@ mod tests {
         assert_eq!(Duration::parse("P1Y"), Err(DurationError::YearsOrMonths));
         assert_eq!(Duration::parse("-PT1H"), Err(DurationError::Negative));
         assert_eq!(Duration::parse("PT1.5H"), Err(DurationError::Fraction));
-        for bad in ["", "P", "PT", "1H", "PT1H1H", "PM1H", "P1D2W", "PTH", "PT5", "P1DT"] {
+        for bad in [
+            "", "P", "PT", "1H", "PT1H1H", "PM1H", "P1D2W", "PTH", "PT5", "P1DT",
+        ] {
             assert!(Duration::parse(bad).is_err(), "{bad:?}");
         }
         assert_eq!(

@@ -151,7 +151,9 @@ mod tests {
     }
 
     fn unfold(text: &str) -> String {
-        text.replace("\r\n ", "").trim_end_matches("\r\n").to_owned()
+        text.replace("\r\n ", "")
+            .trim_end_matches("\r\n")
+            .to_owned()
     }
 
     #[test]
@@ -166,7 +168,11 @@ mod tests {
         let line = format!("SUMMARY:{}", "a".repeat(200));
         let out = folded(&line);
         for physical in out.split("\r\n").filter(|l| !l.is_empty()) {
-            assert!(physical.len() <= 75, "{physical:?} is {} octets", physical.len());
+            assert!(
+                physical.len() <= 75,
+                "{physical:?} is {} octets",
+                physical.len()
+            );
         }
         let first = out.split("\r\n").next().unwrap();
         assert_eq!(first.len(), 75);
@@ -190,12 +196,16 @@ mod tests {
     #[test]
     fn folds_never_split_an_escape() {
         for prefix in 60..80 {
-            let line = format!("DESCRIPTION:{}", "a".repeat(prefix - 12)) + &"\\,\\n\\;\\\\".repeat(10);
+            let line =
+                format!("DESCRIPTION:{}", "a".repeat(prefix - 12)) + &"\\,\\n\\;\\\\".repeat(10);
             let out = folded(&line);
             for physical in out.split("\r\n") {
                 let body = physical.strip_prefix(' ').unwrap_or(physical);
                 let trailing = body.len() - body.trim_end_matches('\\').len();
-                assert!(trailing % 2 == 0, "line ends inside an escape: {physical:?}");
+                assert!(
+                    trailing % 2 == 0,
+                    "line ends inside an escape: {physical:?}"
+                );
                 assert!(physical.len() <= 75);
             }
             assert_eq!(unfold(&out), line);
@@ -221,8 +231,12 @@ mod tests {
         assert_eq!(param_value("a;b"), "\"a;b\"");
         assert_eq!(param_value("say \"hi\"\n^"), "say ^'hi^'^n^^");
         let mut w = ContentWriter::new(Vec::new());
-        w.property("DTSTART", &[("TZID", "America/New_York")], "20251102T013000")
-            .unwrap();
+        w.property(
+            "DTSTART",
+            &[("TZID", "America/New_York")],
+            "20251102T013000",
+        )
+        .unwrap();
         assert_eq!(
             String::from_utf8(w.finish().unwrap()).unwrap(),
             "DTSTART;TZID=America/New_York:20251102T013000\r\n"

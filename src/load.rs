@@ -11,13 +11,13 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use chrono::{
-    DateTime, Duration as ChronoDuration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime,
-    Offset, TimeZone, Utc,
+    DateTime, Duration as ChronoDuration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
+    TimeZone, Utc,
 };
 use chrono_tz::{OffsetName, Tz};
+use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 use toml::value::{Datetime, Offset as TomlOffset};
-use toml::Spanned;
 
 use crate::countries;
 use crate::diag::{self, Diagnostic};
@@ -214,6 +214,8 @@ const EVENT_KEYS: &[&str] = &[
 struct Fields<'a, 'i> {
     span: Range<usize>,
     map: HashMap<&'a str, &'a Value<'i>>,
+    /// Known keys suggested for misspelt ones; their absence is not reported again.
+    suggested: HashSet<&'static str>,
 }
 
 impl<'a, 'i> Fields<'a, 'i> {
@@ -275,7 +277,7 @@ impl Loader {
     }
 
     fn document(&mut self, root: &DeTable<'_>, text: &str) -> Option<Calendar> {
-        let fields = self.fields(root, 0..0, "the file", ROOT_KEYS);
+        let fields = self.fields(root, 0..0, "the top level of the file", ROOT_KEYS);
 
         let calendar_table = match fields.get("calendar") {
             Some(value) => match value.get_ref() {
@@ -316,13 +318,14 @@ impl Loader {
 
         let mut events = Vec::new();
         let mut ids: HashMap<String, Range<usize>> = HashMap::new();
-        for (table, span) in self.array_of_tables(fields.get("event"), "event") {
-            if let Some(event) = self.event(table, span, &context) {
+        let event_tables = self.array_of_tables(fields.get("event"), "event");
+        for (table, span) in &event_tables {
+            if let Some(event) = self.event(table, span.clone(), &context) {
                 events.push(event);
             }
         }
         // Ids are checked here, after each event, so that the second one is the one reported.
-        for (table, _) in self.array_of_tables(fields.get("event"), "event") {
+        for (table, _) in &event_tables {
             if let Some(id) = table.get("id")
                 && let Some(s) = id.get_ref().as_str()
             {
@@ -374,16 +377,20 @@ impl Loader {
         table: &'a DeTable<'i>,
         span: Range<usize>,
         context: &str,
-        allowed: &[&str],
+        allowed: &[&'static str],
     ) -> Fields<'a, 'i> {
         let mut map = HashMap::new();
+        let mut suggested = HashSet::new();
         for (key, value) in table.iter() {
             let name: &'a str = key.get_ref();
             if allowed.contains(&name) {
                 map.insert(name, value);
             } else {
                 let help = match diag::suggest(name, allowed.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
+                    Some(s) => {
+                        suggested.insert(s);
+                        format!("did you mean `{s}`?")
+                    }
                     None => format!("the keys allowed here are: {}", allowed.join(", ")),
                 };
                 self.push(
@@ -393,7 +400,11 @@ impl Loader {
                 );
             }
         }
-        Fields { span, map }
+        Fields {
+            span,
+            map,
+            suggested,
+        }
     }
 
     /// The tables of `[[name]]`, reporting anything else written under that key.
@@ -409,7 +420,10 @@ impl Loader {
             self.push(
                 Diagnostic::error(
                     value.span(),
-                    format!("`{name}` must be a list of tables, found {}", describe(value.get_ref())),
+                    format!(
+                        "`{name}` must be a list of tables, found {}",
+                        describe(value.get_ref())
+                    ),
                 )
                 .with_help(format!("write each one under its own `[[{name}]]` line")),
             );
@@ -642,7 +656,13 @@ impl Loader {
         })
     }
 
-    fn feed_warnings(&mut self, table: &DeTable<'_>, span: Range<usize>, feed: &Feed, events: &[Event]) {
+    fn feed_warnings(
+        &mut self,
+        table: &DeTable<'_>,
+        span: Range<usize>,
+        feed: &Feed,
+        events: &[Event],
+    ) {
         let used: HashSet<&str> = events
             .iter()
             .flat_map(|e| e.tags.iter().map(String::as_str))
@@ -815,9 +835,12 @@ impl Loader {
         });
         if let (Some(_), Some((_, dur_v))) = (&end, &duration) {
             self.push(
-                Diagnostic::error(dur_v.span(), "an event cannot have both `end` and `duration`")
-                    .with_label("remove this or `end`")
-                    .with_help("give either the end or the length of the event"),
+                Diagnostic::error(
+                    dur_v.span(),
+                    "an event cannot have both `end` and `duration`",
+                )
+                .with_label("remove this or `end`")
+                .with_help("give either the end or the length of the event"),
             );
             return None;
         }
@@ -831,7 +854,9 @@ impl Loader {
                             self.push(
                                 Diagnostic::error(end_v.span(), "`end` is before `start`")
                                     .with_label(format!("{last} is before {first}"))
-                                    .with_help("for all-day events `end` is the last day, inclusive"),
+                                    .with_help(
+                                        "for all-day events `end` is the last day, inclusive",
+                                    ),
                             );
                             return None;
                         }
@@ -912,7 +937,10 @@ impl Loader {
             other => {
                 let mut d = Diagnostic::error(
                     v.span(),
-                    format!("`{key}` must be a date or a date-time, found {}", describe(other)),
+                    format!(
+                        "`{key}` must be a date or a date-time, found {}",
+                        describe(other)
+                    ),
                 )
                 .with_label(format!("expected e.g. {key} = 2025-10-28T10:00:00"));
                 if let DeValue::String(s) = other
@@ -931,7 +959,12 @@ impl Loader {
         self.convert_datetime(&dt, v.span(), key)
     }
 
-    fn convert_datetime(&mut self, dt: &Datetime, span: Range<usize>, key: &str) -> Option<RawTime> {
+    fn convert_datetime(
+        &mut self,
+        dt: &Datetime,
+        span: Range<usize>,
+        key: &str,
+    ) -> Option<RawTime> {
         let Some(date) = dt.date else {
             self.push(
                 Diagnostic::error(span, format!("`{key}` has a time but no date"))
@@ -940,9 +973,11 @@ impl Loader {
             );
             return None;
         };
-        let Some(naive_date) =
-            NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))
-        else {
+        let Some(naive_date) = NaiveDate::from_ymd_opt(
+            i32::from(date.year),
+            u32::from(date.month),
+            u32::from(date.day),
+        ) else {
             self.push(
                 Diagnostic::error(span, format!("`{key}` is not a real date"))
                     .with_label(format!("{date} does not exist")),
@@ -951,7 +986,10 @@ impl Loader {
         };
         let Some(time) = dt.time else {
             if dt.offset.is_some() {
-                self.push(Diagnostic::error(span, format!("`{key}` has an offset but no time")));
+                self.push(Diagnostic::error(
+                    span,
+                    format!("`{key}` has an offset but no time"),
+                ));
                 return None;
             }
             return Some(RawTime::Date(naive_date));
@@ -996,17 +1034,24 @@ impl Loader {
     }
 
     /// Places a start or end on the time line of `zone`, refusing impossible wall times.
-    fn moment(&mut self, raw: RawTime, v: &Value<'_>, zone: Tz, zone_given: bool) -> Option<Moment> {
+    fn moment(
+        &mut self,
+        raw: RawTime,
+        v: &Value<'_>,
+        zone: Tz,
+        zone_given: bool,
+    ) -> Option<Moment> {
         match raw {
             RawTime::Date(_) => None,
-            RawTime::Local(local) => match zone.from_local_datetime(&local) {
-                LocalResult::Single(t) => Some(Moment {
-                    utc: t.with_timezone(&Utc),
-                    zone: written_zone(zone),
-                }),
-                LocalResult::None => {
-                    let (before, after) = gap_around(zone, local);
-                    self.push(
+            RawTime::Local(local) => {
+                match zone.from_local_datetime(&local) {
+                    LocalResult::Single(t) => Some(Moment {
+                        utc: t.with_timezone(&Utc),
+                        zone: written_zone(zone),
+                    }),
+                    LocalResult::None => {
+                        let (before, after) = gap_around(zone, local);
+                        self.push(
                         Diagnostic::error(
                             v.span(),
                             format!("{} does not exist in {}", local.format("%Y-%m-%dT%H:%M:%S"), zone.name()),
@@ -1019,29 +1064,30 @@ impl Loader {
                             after.format("%H:%M"),
                         )),
                     );
-                    None
-                }
-                LocalResult::Ambiguous(first, second) => {
-                    let f = first.offset().fix();
-                    let s = second.offset().fix();
-                    let local_text = local.format("%Y-%m-%dT%H:%M:%S");
-                    self.push(
-                        Diagnostic::error(
-                            v.span(),
-                            format!("{local_text} happens twice in {}", zone.name()),
-                        )
-                        .with_label("the clocks go back over this time")
-                        .with_help(format!(
-                            "add the offset to say which one you mean:\n\
+                        None
+                    }
+                    LocalResult::Ambiguous(first, second) => {
+                        let f = first.offset().fix();
+                        let s = second.offset().fix();
+                        let local_text = local.format("%Y-%m-%dT%H:%M:%S");
+                        self.push(
+                            Diagnostic::error(
+                                v.span(),
+                                format!("{local_text} happens twice in {}", zone.name()),
+                            )
+                            .with_label("the clocks go back over this time")
+                            .with_help(format!(
+                                "add the offset to say which one you mean:\n\
                              {local_text}{f} for the first ({}), or\n\
                              {local_text}{s} for the second ({})",
-                            first.offset().abbreviation().unwrap_or("earlier"),
-                            second.offset().abbreviation().unwrap_or("later"),
-                        )),
-                    );
-                    None
+                                first.offset().abbreviation().unwrap_or("earlier"),
+                                second.offset().abbreviation().unwrap_or("later"),
+                            )),
+                        );
+                        None
+                    }
                 }
-            },
+            }
             RawTime::Offset(t) => {
                 let utc = t.with_timezone(&Utc);
                 if !zone_given {
@@ -1090,7 +1136,7 @@ impl Loader {
         example: &str,
     ) -> Option<&'a Value<'i>> {
         let value = f.get(key);
-        if value.is_none() {
+        if value.is_none() && !f.suggested.contains(key) {
             self.push(
                 Diagnostic::error(f.span.clone(), format!("{context} has no `{key}`"))
                     .with_label(format!("`{key}` missing here"))
@@ -1120,7 +1166,10 @@ impl Loader {
         let DeValue::Array(items) = v.get_ref() else {
             let mut d = Diagnostic::error(
                 v.span(),
-                format!("`{key}` must be a list of strings, found {}", describe(v.get_ref())),
+                format!(
+                    "`{key}` must be a list of strings, found {}",
+                    describe(v.get_ref())
+                ),
             )
             .with_label("expected a list");
             if let Some(s) = v.get_ref().as_str() {
@@ -1139,7 +1188,10 @@ impl Loader {
                     self.push(
                         Diagnostic::error(
                             item.span(),
-                            format!("each entry of `{key}` must be a string, found {}", describe(other)),
+                            format!(
+                                "each entry of `{key}` must be a string, found {}",
+                                describe(other)
+                            ),
                         )
                         .with_label("expected a string in quotes"),
                     );
@@ -1195,7 +1247,13 @@ impl Loader {
         self.text_inner(v, key, cal, true)
     }
 
-    fn text_inner(&mut self, v: &Value<'_>, key: &str, cal: &Context, allow_empty: bool) -> Option<Text> {
+    fn text_inner(
+        &mut self,
+        v: &Value<'_>,
+        key: &str,
+        cal: &Context,
+        allow_empty: bool,
+    ) -> Option<Text> {
         let clean = |this: &mut Self, s: &str, span: Range<usize>| {
             if allow_empty {
                 match text::clean(s) {
@@ -1271,10 +1329,15 @@ impl Loader {
                 self.push(
                     Diagnostic::error(
                         v.span(),
-                        format!("`{key}` must be a string or a table of languages, found {}", describe(other)),
+                        format!(
+                            "`{key}` must be a string or a table of languages, found {}",
+                            describe(other)
+                        ),
                     )
                     .with_label("expected text")
-                    .with_help(format!("write `{key} = \"...\"` or `{key} = {{ en = \"...\", ko = \"...\" }}`")),
+                    .with_help(format!(
+                        "write `{key} = \"...\"` or `{key} = {{ en = \"...\", ko = \"...\" }}`"
+                    )),
                 );
                 None
             }
@@ -1364,9 +1427,10 @@ impl Loader {
         let rest = s
             .strip_prefix("https://")
             .or_else(|| s.strip_prefix("http://"));
-        let valid = rest.is_some_and(|r| {
-            !r.is_empty() && !r.starts_with('/')
-        }) && !s.chars().any(|c| c.is_control() || c.is_whitespace() || c == '"' || c == '<' || c == '>');
+        let valid = rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
+            && !s
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || c == '"' || c == '<' || c == '>');
         if valid {
             Some(s)
         } else {
@@ -1382,9 +1446,12 @@ impl Loader {
     fn geo(&mut self, v: &Value<'_>) -> Option<(f64, f64)> {
         let DeValue::Table(table) = v.get_ref() else {
             self.push(
-                Diagnostic::error(v.span(), format!("`geo` must be a table, found {}", describe(v.get_ref())))
-                    .with_label("expected { lat = ..., lon = ... }")
-                    .with_help("write `geo = { lat = 35.68, lon = 139.72 }`"),
+                Diagnostic::error(
+                    v.span(),
+                    format!("`geo` must be a table, found {}", describe(v.get_ref())),
+                )
+                .with_label("expected { lat = ..., lon = ... }")
+                .with_help("write `geo = { lat = 35.68, lon = 139.72 }`"),
             );
             return None;
         };
@@ -1401,7 +1468,9 @@ impl Loader {
     fn coordinate(&mut self, v: &Value<'_>, key: &str, limit: f64) -> Option<f64> {
         let n = match v.get_ref() {
             DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
-            DeValue::Integer(i) if i.radix() == 10 => i.as_str().replace('_', "").parse::<f64>().ok(),
+            DeValue::Integer(i) if i.radix() == 10 => {
+                i.as_str().replace('_', "").parse::<f64>().ok()
+            }
             _ => None,
         };
         match n {
@@ -1518,7 +1587,9 @@ impl Loader {
 
     fn sequence(&mut self, v: &Value<'_>) -> Option<u32> {
         let parsed = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok(),
+            DeValue::Integer(i) => {
+                i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()).ok()
+            }
             _ => None,
         };
         match parsed {
@@ -1527,7 +1598,9 @@ impl Loader {
                 self.push(
                     Diagnostic::error(v.span(), "`sequence` is out of range")
                         .with_label("must be 0 or more")
-                        .with_help("start at 0 and add 1 each time the event's date or time changes"),
+                        .with_help(
+                            "start at 0 and add 1 each time the event's date or time changes",
+                        ),
                 );
                 None
             }
@@ -1535,7 +1608,10 @@ impl Loader {
                 self.push(
                     Diagnostic::error(
                         v.span(),
-                        format!("`sequence` must be a whole number, found {}", describe(v.get_ref())),
+                        format!(
+                            "`sequence` must be a whole number, found {}",
+                            describe(v.get_ref())
+                        ),
                     )
                     .with_label("expected e.g. 0"),
                 );
@@ -1557,7 +1633,8 @@ fn add_duration(start: Moment, duration: Duration, zone: Tz) -> Moment {
     let after_days = if duration.days == 0 {
         start.utc
     } else {
-        let wall = start.utc.with_timezone(&shown).naive_local() + ChronoDuration::days(duration.days);
+        let wall =
+            start.utc.with_timezone(&shown).naive_local() + ChronoDuration::days(duration.days);
         tz::resolve_wall_time(shown, wall)
     };
     let utc = after_days + ChronoDuration::seconds(duration.seconds);
@@ -1586,7 +1663,8 @@ fn gap_around(zone: Tz, local: NaiveDateTime) -> (NaiveDateTime, NaiveDateTime) 
     let change = i64::from(offset_after.local_minus_utc() - offset_before.local_minus_utc());
     // The gap starts at the transition instant, read with the old offset.
     let transition = tz::transition_before(zone, utc);
-    let start = transition.naive_utc() + ChronoDuration::seconds(i64::from(offset_before.local_minus_utc()));
+    let start = transition.naive_utc()
+        + ChronoDuration::seconds(i64::from(offset_before.local_minus_utc()));
     (start, start + ChronoDuration::seconds(change))
 }
 
@@ -1595,7 +1673,8 @@ fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
         && !s.ends_with('-')
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 /// A slug suggestion for `s`.
@@ -1609,7 +1688,11 @@ fn slugify(s: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_owned();
-    if out.is_empty() { "my-name".to_owned() } else { out }
+    if out.is_empty() {
+        "my-name".to_owned()
+    } else {
+        out
+    }
 }
 
 /// A BCP 47 language tag, loosely: `ll`, `lll`, `ll-RR`, `zh-Hant`, ...

@@ -1,6 +1,6 @@
 //! The `calfeed` binary: parses the command line, runs the library, reports the outcome.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -12,10 +12,11 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let builds = matches!(cli.command, Command::Build { .. });
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            report_error(&error);
+            report_error(&error, builds);
             ExitCode::from(1)
         }
     }
@@ -44,8 +45,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             )?;
             let (loaded, text) = load::from_file(&input)?;
             print_diagnostics(&loaded.warnings, &input, &text);
-            let report = calfeed::output::build(&loaded.calendar, &out, stamp)
-                .with_context(|| format!("the feeds were not all written to `{}`", out.display()))?;
+            let report =
+                calfeed::output::build(&loaded.calendar, &out, stamp).with_context(|| {
+                    format!("the feeds were not all written to `{}`", out.display())
+                })?;
             let mut stderr = io::stderr().lock();
             let _ = writeln!(
                 stderr,
@@ -55,10 +58,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 out.display()
             );
             for w in &report.written {
-                let _ = writeln!(stderr, "  {:<24} {} {}", w.file, w.events, plural(w.events, "event"));
+                let _ = writeln!(
+                    stderr,
+                    "  {:<24} {} {}",
+                    w.file,
+                    w.events,
+                    plural(w.events, "event")
+                );
             }
             for r in &report.removed {
-                let _ = writeln!(stderr, "  {r:<24} removed (no longer in {})", input.display());
+                let _ = writeln!(
+                    stderr,
+                    "  {r:<24} removed (no longer in {})",
+                    input.display()
+                );
             }
             Ok(())
         }
@@ -73,7 +86,7 @@ fn print_diagnostics(diagnostics: &[Diagnostic], path: &Path, text: &str) {
     let _ = writeln!(io::stderr().lock(), "{shown}");
 }
 
-fn report_error(error: &anyhow::Error) {
+fn report_error(error: &anyhow::Error, builds: bool) {
     let mut stderr = io::stderr().lock();
     if let Some(LoadError::Invalid {
         path,
@@ -81,8 +94,13 @@ fn report_error(error: &anyhow::Error) {
         diagnostics,
     }) = error.downcast_ref::<LoadError>()
     {
-        let _ = writeln!(stderr, "{}", diag::render(diagnostics, &path.display().to_string(), text));
-        let _ = writeln!(stderr, "error: {error}; nothing was written");
+        let _ = writeln!(
+            stderr,
+            "{}",
+            diag::render(diagnostics, &path.display().to_string(), text)
+        );
+        let outcome = if builds { "; nothing was written" } else { "" };
+        let _ = writeln!(stderr, "error: {error}{outcome}");
         return;
     }
     let _ = write!(stderr, "error: {error}");
@@ -90,9 +108,12 @@ fn report_error(error: &anyhow::Error) {
         let _ = write!(stderr, ": {cause}");
     }
     let _ = writeln!(stderr);
-    let _ = io::stderr().is_terminal();
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { word.to_owned() } else { format!("{word}s") }
+    if n == 1 {
+        word.to_owned()
+    } else {
+        format!("{word}s")
+    }
 }

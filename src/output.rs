@@ -79,18 +79,20 @@ pub fn build(calendar: &Calendar, dir: &Path, stamp: DateTime<Utc>) -> Result<Re
             .map_err(io_error(&target))?;
         let writer = BufWriter::with_capacity(1 << 16, temp);
         let writer = prepared.write(view, writer).map_err(io_error(&target))?;
-        let temp = writer
-            .into_inner()
-            .map_err(|e| OutputError::Io {
-                path: target.clone(),
-                source: e.into_error(),
-            })?;
+        let temp = writer.into_inner().map_err(|e| OutputError::Io {
+            path: target.clone(),
+            source: e.into_error(),
+        })?;
         temp.as_file().sync_all().map_err(io_error(&target))?;
         set_readable(temp.path()).map_err(io_error(&target))?;
-        staged.push((temp, target, Written {
-            file,
-            events: view.events.len(),
-        }));
+        staged.push((
+            temp,
+            target,
+            Written {
+                file,
+                events: view.events.len(),
+            },
+        ));
     }
 
     let previous = read_manifest(dir);
@@ -145,7 +147,10 @@ fn read_manifest(dir: &Path) -> BTreeSet<String> {
 
 fn is_feed_file(name: &str) -> bool {
     name.strip_suffix(".ics").is_some_and(|stem| {
-        !stem.is_empty() && stem.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        !stem.is_empty()
+            && stem
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     })
 }
 

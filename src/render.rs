@@ -90,9 +90,17 @@ impl<'a> Prepared<'a> {
         FeedView {
             name: &feed.name,
             title: &feed.title,
-            description: feed.description.as_ref().or(self.calendar.description.as_ref()),
+            description: feed
+                .description
+                .as_ref()
+                .or(self.calendar.description.as_ref()),
             language: &feed.language,
-            events: self.sorted.iter().copied().filter(|e| feed.includes(e)).collect(),
+            events: self
+                .sorted
+                .iter()
+                .copied()
+                .filter(|e| feed.includes(e))
+                .collect(),
         }
     }
 
@@ -149,17 +157,34 @@ impl<'a> Prepared<'a> {
         w.finish()
     }
 
-    fn write_event<W: Write>(&self, w: &mut ContentWriter<W>, event: &Event, language: &str) -> io::Result<()> {
+    fn write_event<W: Write>(
+        &self,
+        w: &mut ContentWriter<W>,
+        event: &Event,
+        language: &str,
+    ) -> io::Result<()> {
         let cal = self.calendar;
         let default = cal.language.as_str();
         w.line("BEGIN:VEVENT")?;
         w.text("UID", &[], &format!("{}@{}", event.id, cal.domain))?;
-        w.property("DTSTAMP", &[], &utc_stamp(event.updated.unwrap_or(self.stamp)))?;
+        w.property(
+            "DTSTAMP",
+            &[],
+            &utc_stamp(event.updated.unwrap_or(self.stamp)),
+        )?;
         match event.when {
             When::AllDay { first, last } => {
                 let after = last + ChronoDuration::days(1);
-                w.property("DTSTART", &[("VALUE", "DATE")], &first.format("%Y%m%d").to_string())?;
-                w.property("DTEND", &[("VALUE", "DATE")], &after.format("%Y%m%d").to_string())?;
+                w.property(
+                    "DTSTART",
+                    &[("VALUE", "DATE")],
+                    &first.format("%Y%m%d").to_string(),
+                )?;
+                w.property(
+                    "DTEND",
+                    &[("VALUE", "DATE")],
+                    &after.format("%Y%m%d").to_string(),
+                )?;
             }
             When::Timed { start, end } => {
                 self.moment(w, "DTSTART", start)?;
@@ -184,25 +209,42 @@ impl<'a> Prepared<'a> {
 
         let (description, description_language) = describe(event, language, default);
         if !description.is_empty() {
-            w.text("DESCRIPTION", &language_param(description_language), &description)?;
+            w.text(
+                "DESCRIPTION",
+                &language_param(description_language),
+                &description,
+            )?;
         }
         if let Some(location) = &event.location {
             let l = location.get(language, default);
             w.text("LOCATION", &language_param(l.language), l.text)?;
         }
         if let Some((lat, lon)) = event.geo {
-            w.property("GEO", &[], &format!("{};{}", coordinate(lat), coordinate(lon)))?;
+            w.property(
+                "GEO",
+                &[],
+                &format!("{};{}", coordinate(lat), coordinate(lon)),
+            )?;
         }
         if let Some(url) = &event.url {
             w.property("URL", &[], url)?;
         }
         if !event.tags.is_empty() {
-            let tags: Vec<String> = event.tags.iter().map(|t| crate::ics::escape_text(t)).collect();
+            let tags: Vec<String> = event
+                .tags
+                .iter()
+                .map(|t| crate::ics::escape_text(t))
+                .collect();
             w.property("CATEGORIES", &[], &tags.join(","))?;
         }
         w.property("STATUS", &[], event.status.ical())?;
-        let transparent = matches!(event.when, When::AllDay { .. }) || event.status != Status::Confirmed;
-        w.property("TRANSP", &[], if transparent { "TRANSPARENT" } else { "OPAQUE" })?;
+        let transparent =
+            matches!(event.when, When::AllDay { .. }) || event.status != Status::Confirmed;
+        w.property(
+            "TRANSP",
+            &[],
+            if transparent { "TRANSPARENT" } else { "OPAQUE" },
+        )?;
         w.property("SEQUENCE", &[], &event.sequence.to_string())?;
         if let Some(updated) = event.updated {
             w.property("LAST-MODIFIED", &[], &utc_stamp(updated))?;
@@ -210,11 +252,20 @@ impl<'a> Prepared<'a> {
         w.line("END:VEVENT")
     }
 
-    fn moment<W: Write>(&self, w: &mut ContentWriter<W>, name: &str, moment: Moment) -> io::Result<()> {
+    fn moment<W: Write>(
+        &self,
+        w: &mut ContentWriter<W>,
+        name: &str,
+        moment: Moment,
+    ) -> io::Result<()> {
         match moment.zone {
             Some(zone) if self.calendar.timezones == TimezoneStyle::Vtimezone => {
                 let local = moment.utc.with_timezone(&zone).naive_local();
-                w.property(name, &[("TZID", zone.name())], &local.format("%Y%m%dT%H%M%S").to_string())
+                w.property(
+                    name,
+                    &[("TZID", zone.name())],
+                    &local.format("%Y%m%dT%H%M%S").to_string(),
+                )
             }
             _ => w.property(name, &[], &utc_stamp(moment.utc)),
         }
@@ -241,7 +292,11 @@ fn utc_stamp(t: DateTime<Utc>) -> String {
 fn coordinate(value: f64) -> String {
     let s = format!("{value:.6}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".to_owned() } else { s.to_owned() }
+    if s == "-0" {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
 }
 
 /// Labels of the lines calfeed adds to a description, per language.

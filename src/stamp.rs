@@ -22,7 +22,10 @@ pub struct StampError(pub String);
 /// assert_eq!(stamp(None, now).unwrap(), now);
 /// assert!(stamp(Some("yesterday"), now).is_err());
 /// ```
-pub fn stamp(source_date_epoch: Option<&str>, now: DateTime<Utc>) -> Result<DateTime<Utc>, StampError> {
+pub fn stamp(
+    source_date_epoch: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, StampError> {
     match source_date_epoch.map(str::trim) {
         None | Some("") => Ok(now),
         Some(value) => value

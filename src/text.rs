@@ -104,10 +104,7 @@ mod tests {
 
     #[test]
     fn clean_refuses_control_characters() {
-        assert_eq!(
-            clean("a\tb"),
-            Err(TextError::ControlCharacter { code: 9 })
-        );
+        assert_eq!(clean("a\tb"), Err(TextError::ControlCharacter { code: 9 }));
         assert_eq!(
             clean("a\u{1b}[31m"),
             Err(TextError::ControlCharacter { code: 0x1b })

@@ -190,14 +190,7 @@ pub fn transition_before(zone: Tz, utc: DateTime<Utc>) -> DateTime<Utc> {
 pub fn is_utc(zone: Tz) -> bool {
     matches!(
         zone.name(),
-        "UTC"
-            | "Etc/UTC"
-            | "Etc/UCT"
-            | "UCT"
-            | "Etc/Universal"
-            | "Universal"
-            | "Etc/Zulu"
-            | "Zulu"
+        "UTC" | "Etc/UTC" | "Etc/UCT" | "UCT" | "Etc/Universal" | "Universal" | "Etc/Zulu" | "Zulu"
     )
 }
 
@@ -210,12 +203,23 @@ pub fn suggest(name: &str) -> Option<&'static str> {
         return Some(exact);
     }
     let city = lower.rsplit('/').next().unwrap_or(&lower);
-    if let Some(by_city) =
-        names().find(|n| n.contains('/') && n.rsplit('/').next().is_some_and(|c| c.to_lowercase() == city))
-    {
+    if let Some(by_city) = names().find(|n| {
+        n.contains('/')
+            && n.rsplit('/')
+                .next()
+                .is_some_and(|c| c.to_lowercase() == city)
+    }) {
         return Some(by_city);
     }
-    crate::diag::suggest(name, names())
+    if let Some(near) = crate::diag::suggest(name, names()) {
+        return Some(near);
+    }
+    // A misspelt city on its own: `Tokio` → `Asia/Tokyo`.
+    let cities = names()
+        .filter(|n| n.contains('/'))
+        .filter_map(|n| n.rsplit('/').next());
+    let city_match = crate::diag::suggest(city, cities)?;
+    names().find(|n| n.contains('/') && n.ends_with(&format!("/{city_match}")))
 }
 
 /// Whether an observance is standard or daylight time.
@@ -308,7 +312,12 @@ pub fn vtimezone(zone: Tz, earliest: DateTime<Utc>) -> Vtimezone {
         }
     };
     observances.extend(observances_of(kept));
-    observances.sort_by_key(|o| (o.start - ChronoDuration::seconds(i64::from(o.offset_from)), o.kind));
+    observances.sort_by_key(|o| {
+        (
+            o.start - ChronoDuration::seconds(i64::from(o.offset_from)),
+            o.kind,
+        )
+    });
     Vtimezone {
         tzid: zone.name(),
         observances,
@@ -316,7 +325,11 @@ pub fn vtimezone(zone: Tz, earliest: DateTime<Utc>) -> Vtimezone {
 }
 
 fn kind_of(state: State) -> Kind {
-    if state.dst { Kind::Daylight } else { Kind::Standard }
+    if state.dst {
+        Kind::Daylight
+    } else {
+        Kind::Standard
+    }
 }
 
 /// What must be equal for two transitions to belong to one yearly rule.
@@ -351,7 +364,12 @@ fn observances_of(transitions: &[Transition]) -> Vec<Observance> {
         if let Some(run) = open.get_mut(&key)
             && run.year + 1 == onset.year()
         {
-            let common: Vec<DayRule> = run.rules.iter().copied().filter(|r| rules.contains(r)).collect();
+            let common: Vec<DayRule> = run
+                .rules
+                .iter()
+                .copied()
+                .filter(|r| rules.contains(r))
+                .collect();
             if !common.is_empty() {
                 run.rules = common;
                 run.year = onset.year();
@@ -427,7 +445,11 @@ fn day_rules(date: NaiveDate) -> Vec<DayRule> {
 }
 
 fn days_in_month(year: i32, month: u32) -> u32 {
-    let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    let (y, m) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
     NaiveDate::from_ymd_opt(y, m, 1)
         .and_then(|d| d.pred_opt())
         .map_or(31, |d| d.day())

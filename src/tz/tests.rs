@@ -1,1 +1,273 @@
 use super::*;
+
+fn at(s: &str) -> DateTime<Utc> {
+    s.parse().expect("test instants parse")
+}
+
+fn zone(name: &str) -> Tz {
+    name.parse().expect("test zones exist")
+}
+
+fn text(v: &Vtimezone) -> String {
+    v.lines().join("\n")
+}
+
+#[test]
+fn berlin_today_is_one_open_ended_pair() {
+    let v = vtimezone(zone("Europe/Berlin"), at("2025-10-28T09:00:00Z"));
+    assert_eq!(
+        text(&v),
+        "BEGIN:VTIMEZONE\nTZID:Europe/Berlin\n\
+         BEGIN:STANDARD\nDTSTART:20251026T030000\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\n\
+         TZOFFSETFROM:+0200\nTZOFFSETTO:+0100\nTZNAME:CET\nEND:STANDARD\n\
+         BEGIN:DAYLIGHT\nDTSTART:20260329T020000\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\n\
+         TZOFFSETFROM:+0100\nTZOFFSETTO:+0200\nTZNAME:CEST\nEND:DAYLIGHT\n\
+         END:VTIMEZONE"
+    );
+}
+
+#[test]
+fn new_york_uses_second_and_first_sunday() {
+    let v = vtimezone(zone("America/New_York"), at("2026-03-01T00:00:00Z"));
+    let t = text(&v);
+    assert!(t.contains("DTSTART:20251102T020000\nRRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU\nTZOFFSETFROM:-0400\nTZOFFSETTO:-0500\nTZNAME:EST"), "{t}");
+    assert!(t.contains("DTSTART:20260308T020000\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\nTZOFFSETFROM:-0500\nTZOFFSETTO:-0400\nTZNAME:EDT"), "{t}");
+    assert_eq!(v.observances.len(), 2);
+}
+
+#[test]
+fn southern_hemisphere_daylight_starts_in_october() {
+    let v = vtimezone(zone("Australia/Sydney"), at("2026-01-10T00:00:00Z"));
+    let t = text(&v);
+    assert!(t.contains("BEGIN:DAYLIGHT\nDTSTART:20251005T020000\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=1SU\nTZOFFSETFROM:+1000\nTZOFFSETTO:+1100"), "{t}");
+    assert!(t.contains("BEGIN:STANDARD\nDTSTART:20260405T030000\nRRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU\nTZOFFSETFROM:+1100\nTZOFFSETTO:+1000"), "{t}");
+}
+
+#[test]
+fn zone_without_changes_is_one_standard_from_1970() {
+    for (name, offset) in [
+        ("Asia/Tokyo", "+0900"),
+        ("Asia/Kolkata", "+0530"),
+        ("Etc/GMT-14", "+1400"),
+    ] {
+        let v = vtimezone(zone(name), at("2025-10-28T00:00:00Z"));
+        assert_eq!(v.observances.len(), 1, "{name}");
+        let t = text(&v);
+        assert!(
+            t.contains(&format!("BEGIN:STANDARD\nDTSTART:19700101T000000\nTZOFFSETFROM:{offset}\nTZOFFSETTO:{offset}")),
+            "{t}"
+        );
+    }
+}
+
+#[test]
+fn a_change_after_1970_is_the_first_onset() {
+    let v = vtimezone(zone("Asia/Kathmandu"), at("2025-10-28T00:00:00Z"));
+    assert_eq!(
+        text(&v),
+        "BEGIN:VTIMEZONE\nTZID:Asia/Kathmandu\nBEGIN:STANDARD\nDTSTART:19860101T000000\n\
+         TZOFFSETFROM:+0530\nTZOFFSETTO:+0545\nEND:STANDARD\nEND:VTIMEZONE"
+    );
+}
+
+#[test]
+fn moscow_2014_change_is_a_single_onset() {
+    let v = vtimezone(zone("Europe/Moscow"), at("2013-06-01T00:00:00Z"));
+    let t = text(&v);
+    // Permanent +04 from March 2011, back to +03 on 26 October 2014, no rule since.
+    assert!(
+        t.contains("DTSTART:20110327T020000\nTZOFFSETFROM:+0300\nTZOFFSETTO:+0400\nTZNAME:MSK"),
+        "{t}"
+    );
+    assert!(
+        t.contains("DTSTART:20141026T020000\nTZOFFSETFROM:+0400\nTZOFFSETTO:+0300\nTZNAME:MSK"),
+        "{t}"
+    );
+    assert!(!t.contains("RRULE"), "{t}");
+}
+
+#[test]
+fn sao_paulo_rules_end_in_2019() {
+    let v = vtimezone(zone("America/Sao_Paulo"), at("2016-01-01T00:00:00Z"));
+    // The last change: daylight time ended on 17 February 2019 at 00:00 (-02), for good.
+    let expanded = onsets(&v);
+    assert_eq!(
+        expanded.last(),
+        Some(&(at("2019-02-17T02:00:00Z").timestamp(), -3 * 3600))
+    );
+    assert!(
+        v.observances
+            .iter()
+            .all(|o| o.rule.is_none_or(|r| r.until.is_some()))
+    );
+}
+
+#[test]
+fn seconds_appear_only_in_offsets_that_had_them() {
+    assert_eq!(format_offset(9 * 3600), "+0900");
+    assert_eq!(format_offset(-(3 * 3600 + 30 * 60)), "-0330");
+    assert_eq!(format_offset(-(44 * 60 + 30)), "-004430");
+    assert_eq!(format_offset(0), "+0000");
+    let v = vtimezone(zone("Africa/Monrovia"), at("1970-06-01T00:00:00Z"));
+    let t = text(&v);
+    assert!(t.contains("TZOFFSETFROM:-004430\nTZOFFSETTO:+0000"), "{t}");
+}
+
+#[test]
+fn israel_friday_before_last_sunday_uses_a_weekday_window() {
+    let v = vtimezone(zone("Asia/Jerusalem"), at("2025-06-01T00:00:00Z"));
+    let t = text(&v);
+    assert!(
+        t.contains("RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=FR;BYMONTHDAY=23,24,25,26,27,28,29"),
+        "{t}"
+    );
+}
+
+#[test]
+fn repeated_and_missing_wall_times() {
+    let ny = zone("America/New_York");
+    assert!(is_repeated_wall_time(ny, at("2025-11-02T05:30:00Z")));
+    assert!(is_repeated_wall_time(ny, at("2025-11-02T06:30:00Z")));
+    assert!(!is_repeated_wall_time(ny, at("2025-11-02T07:30:00Z")));
+    let gap = NaiveDate::from_ymd_opt(2026, 3, 8)
+        .unwrap()
+        .and_hms_opt(2, 30, 0)
+        .unwrap();
+    assert_eq!(resolve_wall_time(ny, gap), at("2026-03-08T07:30:00Z"));
+    let twice = NaiveDate::from_ymd_opt(2025, 11, 2)
+        .unwrap()
+        .and_hms_opt(1, 30, 0)
+        .unwrap();
+    assert_eq!(resolve_wall_time(ny, twice), at("2025-11-02T05:30:00Z"));
+}
+
+#[test]
+fn suggestions_for_misspelt_zones() {
+    assert_eq!(suggest("Asia/Seol"), Some("Asia/Seoul"));
+    assert_eq!(suggest("asia/seoul"), Some("Asia/Seoul"));
+    assert_eq!(suggest("Seoul"), Some("Asia/Seoul"));
+    assert_eq!(suggest("new york"), Some("America/New_York"));
+    assert_eq!(suggest("Tokio"), Some("Asia/Tokyo"));
+    assert_eq!(suggest("Mars/Olympus_Mons"), None);
+}
+
+/// Expands a VTIMEZONE the way RFC 5545 defines it: every onset of every observance.
+fn onsets(v: &Vtimezone) -> Vec<(i64, i32)> {
+    let mut out = Vec::new();
+    for o in &v.observances {
+        let instant = |local: NaiveDateTime| local.and_utc().timestamp() - i64::from(o.offset_from);
+        out.push((instant(o.start), o.offset_to));
+        let Some(rule) = o.rule else { continue };
+        for year in o.start.year() + 1..=2110 {
+            let Some(date) = rule_date(year, rule) else {
+                continue;
+            };
+            let local = date.and_time(o.start.time());
+            if rule
+                .until
+                .is_some_and(|u| instant(local) > u.and_utc().timestamp())
+            {
+                break;
+            }
+            out.push((instant(local), o.offset_to));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn rule_date(year: i32, rule: Yearly) -> Option<NaiveDate> {
+    let month_days = (1..=31).filter_map(|d| NaiveDate::from_ymd_opt(year, rule.month, d));
+    let days: Vec<NaiveDate> = month_days.collect();
+    match rule.day {
+        DayRule::Nth(n, w) => {
+            let matching: Vec<&NaiveDate> = days.iter().filter(|d| d.weekday() == w).collect();
+            if n > 0 {
+                matching.get(n as usize - 1).copied().copied()
+            } else {
+                matching.last().copied().copied()
+            }
+        }
+        DayRule::OnOrAfter(w, first) => days
+            .iter()
+            .find(|d| d.day() >= first && d.weekday() == w)
+            .copied(),
+        DayRule::MonthDay(day) => NaiveDate::from_ymd_opt(year, rule.month, day),
+    }
+}
+
+fn offset_from_onsets(onsets: &[(i64, i32)], t: i64) -> Option<i32> {
+    let i = onsets.partition_point(|(at, _)| *at <= t);
+    i.checked_sub(1).map(|i| onsets[i].1)
+}
+
+/// Every zone's generated VTIMEZONE, expanded by the RFC's rules, gives chrono-tz's offset at
+/// every transition (both sides) and on the first of every month from 1970 to 2099.
+/// (The interop suite checks the same through parsers calfeed did not write.)
+#[test]
+fn every_zone_round_trips_through_its_vtimezone() {
+    let from = at("1970-01-01T00:00:00Z");
+    let mut checked = 0;
+    for &zone in TZ_VARIANTS.iter() {
+        let v = vtimezone(zone, from);
+        let expanded = onsets(&v);
+        let mut samples: Vec<i64> = (0..130 * 12)
+            .map(|m| {
+                NaiveDate::from_ymd_opt(1970 + m / 12, (m % 12) as u32 + 1, 1)
+                    .unwrap()
+                    .and_hms_opt(12, 0, 0)
+                    .unwrap()
+                    .and_utc()
+                    .timestamp()
+            })
+            .collect();
+        for t in transitions(zone, 0, SCAN_UNTIL) {
+            samples.extend([t.at - 1, t.at, t.at + 1]);
+        }
+        for t in samples.into_iter().filter(|&t| t < SCAN_UNTIL) {
+            let expected = state_at(zone, t).offset;
+            assert_eq!(
+                offset_from_onsets(&expanded, t),
+                Some(expected),
+                "{} at {}",
+                zone.name(),
+                naive(t)
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 500_000, "{checked}");
+}
+
+/// Rules still in force when chrono-tz's table ends stay open-ended, so feeds stay right after
+/// 2099; zones that dropped daylight time get no open-ended rule.
+#[test]
+fn current_rules_are_open_ended_and_ended_rules_are_not() {
+    for &zone in TZ_VARIANTS.iter() {
+        let v = vtimezone(zone, at("2025-01-01T00:00:00Z"));
+        let open = v
+            .observances
+            .iter()
+            .filter(|o| o.rule.is_some_and(|r| r.until.is_none()))
+            .count();
+        let has_dst_2090 = transitions(
+            zone,
+            at("2090-01-01T00:00:00Z").timestamp(),
+            at("2091-01-01T00:00:00Z").timestamp(),
+        )
+        .len()
+            >= 2;
+        if has_dst_2090 && open == 0 {
+            // Irregular rules (Morocco's Ramadan changes) are listed onset by onset instead.
+            assert!(v.observances.len() > 10, "{} has no open rule", zone.name());
+        }
+        if !has_dst_2090 {
+            assert_eq!(
+                open,
+                0,
+                "{} has an open rule but no DST in 2090",
+                zone.name()
+            );
+        }
+    }
+}

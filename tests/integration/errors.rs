@@ -1,0 +1,103 @@
+//! Every validation error, on its own fixture in `tests/fixtures/invalid/`: the full rendered
+//! report (location, source line, caret, message, hint) is compared with a snapshot.
+
+use crate::common::{calfeed, fixture, stderr, stdout};
+
+fn check(name: &str) -> String {
+    let dir = fixture("invalid");
+    let output = calfeed()
+        .arg("check")
+        .arg(format!("{name}.toml"))
+        .current_dir(&dir)
+        .output()
+        .expect("calfeed runs");
+    format!(
+        "exit: {}\n--- stderr\n{}--- stdout\n{}",
+        output.status.code().unwrap_or(-1),
+        stderr(&output),
+        stdout(&output)
+    )
+}
+
+macro_rules! invalid {
+    ($($test:ident => $file:literal,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                let shown = check($file);
+                if $file != "warnings-only" {
+                    assert!(shown.starts_with("exit: 1\n"), "{shown}");
+                    assert!(shown.contains(concat!("--> ", $file, ".toml:")), "{shown}");
+                }
+                insta::assert_snapshot!($file, shown);
+            }
+        )*
+
+        /// Every fixture in the folder has a test above.
+        #[test]
+        fn every_fixture_is_tested() {
+            let mut listed = vec![$($file),*];
+            listed.sort_unstable();
+            let mut present: Vec<String> = std::fs::read_dir(fixture("invalid"))
+                .unwrap()
+                .filter_map(|e| e.unwrap().file_name().to_str()?.strip_suffix(".toml").map(str::to_owned))
+                .collect();
+            present.sort();
+            assert_eq!(listed, present);
+        }
+    };
+}
+
+invalid! {
+    all_day_duration_with_hours => "all-day-duration-with-hours",
+    calendar_not_table => "calendar-not-table",
+    control_character => "control-character",
+    duplicate_feed_name => "duplicate-feed-name",
+    duplicate_id => "duplicate-id",
+    dst_ambiguous => "dst-ambiguous",
+    dst_gap => "dst-gap",
+    empty_title => "empty-title",
+    end_and_duration => "end-and-duration",
+    end_before_start => "end-before-start",
+    end_equals_start => "end-equals-start",
+    end_kind_mismatch => "end-kind-mismatch",
+    event_not_array => "event-not-array",
+    fractional_seconds => "fractional-seconds",
+    invalid_calendar_url => "invalid-calendar-url",
+    invalid_domain => "invalid-domain",
+    invalid_duration => "invalid-duration",
+    invalid_event_url => "invalid-event-url",
+    invalid_feed_name => "invalid-feed-name",
+    invalid_geo => "invalid-geo",
+    invalid_id => "invalid-id",
+    invalid_language => "invalid-language",
+    invalid_refresh => "invalid-refresh",
+    invalid_tag => "invalid-tag",
+    invalid_text_language => "invalid-text-language",
+    many_errors => "many-errors",
+    missing_default_language => "missing-default-language",
+    missing_required => "missing-required",
+    negative_sequence => "negative-sequence",
+    no_calendar => "no-calendar",
+    not_a_real_date => "not-a-real-date",
+    not_utf8 => "not-utf8",
+    offset_mismatch => "offset-mismatch",
+    quoted_date => "quoted-date",
+    reserved_feed_name => "reserved-feed-name",
+    string_instead_of_list => "string-instead-of-list",
+    syntax_error => "syntax-error",
+    time_only => "time-only",
+    unknown_calendar_key => "unknown-calendar-key",
+    unknown_calendar_timezone => "unknown-calendar-timezone",
+    unknown_country => "unknown-country",
+    unknown_event_key => "unknown-event-key",
+    unknown_root_key => "unknown-root-key",
+    unknown_status => "unknown-status",
+    unknown_timezone => "unknown-timezone",
+    unknown_timezones_style => "unknown-timezones-style",
+    updated_without_offset => "updated-without-offset",
+    warnings_only => "warnings-only",
+    wrong_type => "wrong-type",
+    zero_default_duration => "zero-default-duration",
+    zero_duration => "zero-duration",
+}

@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""Zone sweep: check calfeed's VTIMEZONEs against sampled instants with two parsers.
+
+usage: sweep.py --ics ZONES.ics --samples SAMPLES.json [--report report.json]
+                [--max-print 40] [--parsers icalendar,ical.js]
+
+ZONES.ics holds one VTIMEZONE per IANA zone; SAMPLES.json is
+  {"zones": [{"tzid": "Europe/Berlin",
+              "samples": [[unix_seconds, utc_offset_seconds, "YYYYMMDDTHHMMSS", unique], ...]},
+             ...]}
+where the wall time is the local time at that instant and `unique` says that this
+wall time occurs only once in the zone.
+
+Checks, per zone, with a tz built from that zone's VTIMEZONE only:
+  samples     (once) the wall time equals unix + offset, printed as YYYYMMDDTHHMMSS
+  icalendar   offset:    Timezone.to_tz(lookup_tzid=False) gives the wall time the
+                         sample's offset (in one of its two folds), for every sample
+              wall->utc: for unique samples, wall time in the tz -> the sample's instant
+  ical.js     wall->utc: for unique samples (sweep_icaljs.mjs, one node process)
+
+The icalendar offset check deliberately avoids datetime.fromtimestamp(unix, tz):
+the VTIMEZONE tz is dateutil's tzical, whose fromutc() is the generic algorithm of
+the datetime docs and is wrong within the hour of transitions that change the
+standard offset (e.g. Africa/Juba 2021-01-31) no matter what the VTIMEZONE says.
+
+Mismatches that are known parser limitations (ical.js ignoring the seconds of UTC
+offsets) are counted and shown apart and do not fail the run.  Exit status: 0 if
+nothing mismatched, 1 otherwise, 2 on a usage error or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from icalendar import Calendar
+
+HERE = Path(__file__).resolve().parent
+PARSERS = ("icalendar", "ical.js")
+EPOCH = datetime(1970, 1, 1)
+KEEP = 1000  # mismatches kept per parser (all are counted)
+
+
+class Tally:
+    def __init__(self, parser: str):
+        self.parser = parser
+        self.zones = 0
+        self.samples = 0
+        self.checks: Counter = Counter()
+        self.mismatch_count = 0
+        self.mismatches: list[dict] = []
+        self.by_zone: Counter = Counter()  # all mismatches, not only the kept ones
+        self.known_count = 0
+        self.known: list[dict] = []
+        self.error: str | None = None
+
+    def fail(self, entry: dict) -> None:
+        self.mismatch_count += 1
+        self.by_zone[entry["tzid"]] += 1
+        if len(self.mismatches) < KEEP:
+            self.mismatches.append(entry)
+
+    def as_dict(self) -> dict:
+        return {"parser": self.parser, "zones": self.zones, "samples": self.samples,
+                "checks": dict(self.checks), "mismatch_count": self.mismatch_count,
+                "mismatches": self.mismatches, "by_zone": dict(self.by_zone),
+                "known_count": self.known_count,
+                "known": self.known, "error": self.error}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Tally":
+        t = cls(data["parser"])
+        t.zones, t.samples = data["zones"], data["samples"]
+        t.checks = Counter(data["checks"])
+        t.mismatch_count, t.mismatches = data["mismatch_count"], data["mismatches"]
+        t.by_zone = Counter(data["by_zone"])
+        t.known_count, t.known = data.get("known_count", 0), data.get("known", [])
+        return t
+
+
+def parse_wall(text: str) -> datetime:
+    if len(text) != 15 or text[8] != "T":
+        raise ValueError(f"bad wall time {text!r}")
+    return datetime(int(text[0:4]), int(text[4:6]), int(text[6:8]),
+                    int(text[9:11]), int(text[11:13]), int(text[13:15]))
+
+
+def utc_text(unix: int) -> str:
+    return (EPOCH + timedelta(seconds=unix)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_samples_file(zones: list[dict], tally: Tally) -> None:
+    """The samples must be self-consistent: wall == unix + offset."""
+    for zone in zones:
+        for unix, offset, wall, _unique in zone["samples"]:
+            tally.checks["wall==unix+offset"] += 1
+            want = (EPOCH + timedelta(seconds=unix + offset)).strftime("%Y%m%dT%H%M%S")
+            if want != wall:
+                tally.fail({"tzid": zone["tzid"], "check": "wall==unix+offset", "unix": unix,
+                            "wall": wall, "offset": offset, "expected": want, "got": wall})
+
+
+def check_icalendar(vtimezones: dict, zones: list[dict], tally: Tally) -> None:
+    for zone in zones:
+        tzid = zone["tzid"]
+        vtz = vtimezones.get(tzid)
+        if vtz is None:
+            tally.fail({"tzid": tzid, "check": "vtimezone", "expected": "present", "got": "missing"})
+            continue
+        try:
+            tz = vtz.to_tz(lookup_tzid=False)
+        except Exception as exc:  # a VTIMEZONE this parser cannot use is a finding
+            tally.fail({"tzid": tzid, "check": "vtimezone", "expected": "usable",
+                        "got": f"{type(exc).__name__}: {exc}"})
+            continue
+        tally.zones += 1
+        for unix, offset, wall_text, unique in zone["samples"]:
+            tally.samples += 1
+            wall = parse_wall(wall_text)
+            want = timedelta(seconds=offset)
+            tally.checks["offset"] += 1
+            got = [tz.utcoffset(wall.replace(fold=fold)) for fold in (0, 1)]
+            if want not in got:
+                tally.fail({"tzid": tzid, "check": "offset", "unix": unix, "wall": wall_text,
+                            "offset": offset, "expected": offset,
+                            "got": sorted({int(g.total_seconds()) for g in got if g is not None})})
+            if unique:
+                tally.checks["wall->utc"] += 1
+                got_unix = round(wall.replace(tzinfo=tz).timestamp())
+                if got_unix != unix:
+                    tally.fail({"tzid": tzid, "check": "wall->utc", "unix": unix,
+                                "wall": wall_text, "offset": offset, "expected": unix,
+                                "got": got_unix, "got_offset": unix + offset - got_unix})
+
+
+def start_icaljs(ics: Path, samples: Path, out) -> subprocess.Popen:
+    if not (HERE / "node_modules" / "ical.js").is_dir():
+        raise RuntimeError("ical.js is not installed (run tests/interop/setup.sh)")
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError("node is not on PATH")
+    return subprocess.Popen([node, str(HERE / "sweep_icaljs.mjs"), str(ics), str(samples),
+                             str(KEEP)], stdout=out, stderr=subprocess.PIPE, text=True)
+
+
+def describe(entry: dict) -> str:
+    where = entry["tzid"]
+    if "unix" in entry:
+        where += f"  {utc_text(entry['unix'])} (unix {entry['unix']}, wall {entry['wall']}, " \
+                 f"offset {entry['offset']:+d}s)"
+    text = f"  {where}  {entry['check']}: expected {entry['expected']}, got {entry['got']}"
+    if "got_offset" in entry:
+        text += f" (offset {entry['got_offset']:+d}s)"
+    return text
+
+
+def print_tally(t: Tally, max_print: int) -> None:
+    if t.error:
+        print(f"{t.parser}: NOT RUN: {t.error}")
+        return
+    if t.mismatch_count:
+        print(f"{t.parser}: {t.mismatch_count} mismatch(es) in {len(t.by_zone)} zone(s)")
+        print("  by zone: " + ", ".join(f"{z} {n}" for z, n in t.by_zone.most_common(30))
+              + (" …" if len(t.by_zone) > 30 else ""))
+        for entry in t.mismatches[:max_print]:
+            print(describe(entry))
+        if t.mismatch_count > max_print:
+            print(f"  … {t.mismatch_count - max_print} more")
+    if t.known_count:
+        by_zone = Counter(m["tzid"] for m in t.known)
+        reasons = sorted({m.get("reason", "") for m in t.known})
+        print(f"{t.parser}: {t.known_count} known limitation(s), not counted: "
+              + "; ".join(reasons) + " — zones: "
+              + ", ".join(f"{z} {n}" for z, n in by_zone.most_common(10)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    global KEEP
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--ics", required=True, type=Path, help="the .ics with one VTIMEZONE per zone")
+    ap.add_argument("--samples", required=True, type=Path, help="the samples JSON")
+    ap.add_argument("--report", type=Path, help="also write the results as JSON here")
+    ap.add_argument("--max-print", type=int, default=40,
+                    help="mismatches printed per parser (all are counted; default 40)")
+    ap.add_argument("--parsers", default=",".join(PARSERS),
+                    help="comma-separated subset of " + ", ".join(PARSERS))
+    args = ap.parse_args(argv)
+    parsers = [p.strip() for p in args.parsers.split(",") if p.strip()]
+    if not parsers or any(p not in PARSERS for p in parsers):
+        ap.error(f"--parsers takes names from {', '.join(PARSERS)}")
+    KEEP = max(KEEP, args.max_print)
+
+    try:
+        zones = json.loads(args.samples.read_text(encoding="utf-8"))["zones"]
+        cal = Calendar.from_ical(args.ics.read_bytes())
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"sweep.py: cannot read the input: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+
+    tallies: dict[str, Tally] = {}
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as js_out:
+        # ical.js runs in its own process while Python checks.
+        node = None
+        if "ical.js" in parsers:
+            tallies["ical.js"] = Tally("ical.js")
+            try:
+                node = start_icaljs(args.ics.resolve(), args.samples.resolve(), js_out)
+            except RuntimeError as exc:
+                tallies["ical.js"].error = str(exc)
+
+        samples_tally = Tally("samples")
+        check_samples_file(zones, samples_tally)
+
+        vtimezones: dict = {}
+        duplicates = []
+        for vtz in cal.walk("VTIMEZONE"):
+            tzid = str(vtz["TZID"])
+            if tzid in vtimezones:
+                duplicates.append(tzid)
+            vtimezones[tzid] = vtz
+        if "icalendar" in parsers:
+            tallies["icalendar"] = Tally("icalendar")
+            check_icalendar(vtimezones, zones, tallies["icalendar"])
+
+        if node is not None:
+            stderr = node.communicate()[1]
+            js_out.seek(0)
+            text = js_out.read()
+            if node.returncode != 0 or not text.strip():
+                tallies["ical.js"].error = (f"sweep_icaljs.mjs exited {node.returncode}: "
+                                            f"{stderr.strip()[-2000:]}")
+            else:
+                tallies["ical.js"] = Tally.from_dict(json.loads(text))
+
+    sampled = {z["tzid"] for z in zones}
+    unsampled = sorted(set(vtimezones) - sampled)
+    total_samples = sum(len(z["samples"]) for z in zones)
+    print(f"zone sweep: {len(zones)} zone(s), {total_samples} sample(s); "
+          f"{len(vtimezones)} VTIMEZONE(s) in {args.ics}")
+    if unsampled:
+        print(f"note: {len(unsampled)} VTIMEZONE(s) without samples: {', '.join(unsampled[:10])}"
+              + (" …" if len(unsampled) > 10 else ""))
+    if duplicates:
+        samples_tally.fail({"tzid": ", ".join(sorted(set(duplicates))), "check": "unique TZID",
+                            "expected": "one VTIMEZONE per TZID", "got": "duplicates"})
+    print()
+    print(f"{'parser':<10} {'zones':>6} {'samples':>8}  {'mismatches':>10} {'known':>6}  checks")
+    rows = [samples_tally] + [tallies[p] for p in parsers]
+    for t in rows:
+        checks = ", ".join(f"{k} {v}" for k, v in t.checks.items())
+        status = f"NOT RUN: {t.error}" if t.error else checks
+        zones_n = len(zones) if t is samples_tally else t.zones
+        samples_n = total_samples if t is samples_tally else t.samples
+        print(f"{t.parser:<10} {zones_n:>6} {samples_n:>8}  {t.mismatch_count:>10} "
+              f"{t.known_count:>6}  {status}")
+    print()
+    for t in rows:
+        print_tally(t, args.max_print)
+    failed = sum(t.mismatch_count for t in rows) + sum(1 for t in rows if t.error)
+    checked = sum(sum(t.checks.values()) for t in rows)
+    if not failed:
+        print("no mismatches")
+    print()
+    print(f"sweep: {checked - sum(t.mismatch_count for t in rows)} passed, {failed} failed")
+
+    if args.report:
+        report = {"ics": str(args.ics), "samples": str(args.samples), "zones": len(zones),
+                  "sample_count": total_samples, "unsampled_vtimezones": unsampled,
+                  "parsers": {t.parser: t.as_dict() for t in rows}, "ok": not failed}
+        args.report.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n",
+                               encoding="utf-8")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
