@@ -1,1 +1,268 @@
+//! The command line as a user meets it: exit codes, what lands in the output folder, and
+//! reproducible, atomic builds.
 
+use std::fs;
+
+use crate::common::{build, calfeed, files, fixture, root, stderr, stdout};
+
+#[test]
+fn build_writes_all_and_every_feed() {
+    let out = tempfile::tempdir().unwrap();
+    let output = build(&fixture("valid/text.toml"), out.path());
+    assert_eq!(
+        files(out.path()),
+        [".calfeed-outputs", "all.ics", "japanese.ics", "korean.ics"]
+    );
+    let report = stderr(&output);
+    assert!(report.contains("Wrote 3 feeds to"), "{report}");
+    assert!(
+        report.contains("all.ics") && report.contains("7 events"),
+        "{report}"
+    );
+}
+
+#[test]
+fn every_line_ends_in_crlf_and_fits_75_octets() {
+    let out = tempfile::tempdir().unwrap();
+    build(&fixture("valid/text.toml"), out.path());
+    let bytes = fs::read(out.path().join("all.ics")).unwrap();
+    let text = String::from_utf8(bytes).expect("feeds are UTF-8");
+    assert!(text.ends_with("END:VCALENDAR\r\n"));
+    for line in text.split_inclusive('\n') {
+        assert!(line.ends_with("\r\n"), "bare LF in {line:?}");
+        assert!(line.len() - 2 <= 75, "{} octets: {line:?}", line.len() - 2);
+        assert!(
+            !line[..line.len() - 2].contains('\r'),
+            "stray CR in {line:?}"
+        );
+    }
+}
+
+#[test]
+fn identical_input_gives_byte_identical_output() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    build(&fixture("valid/zones.toml"), a.path());
+    build(&fixture("valid/zones.toml"), b.path());
+    for name in files(a.path()) {
+        assert_eq!(
+            fs::read(a.path().join(&name)).unwrap(),
+            fs::read(b.path().join(&name)).unwrap(),
+            "{name} differs between two builds"
+        );
+    }
+}
+
+#[test]
+fn source_date_epoch_sets_dtstamp_of_events_without_updated() {
+    let out = tempfile::tempdir().unwrap();
+    let status = calfeed()
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .args(["build", "--input"])
+        .arg(fixture("valid/utc-style.toml"))
+        .arg("--out")
+        .arg(out.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let text = fs::read_to_string(out.path().join("all.ics")).unwrap();
+    assert_eq!(
+        text.matches("DTSTAMP:20231114T221320Z\r\n").count(),
+        3,
+        "{text}"
+    );
+}
+
+#[test]
+fn invalid_source_date_epoch_is_an_error() {
+    let out = tempfile::tempdir().unwrap();
+    let output = calfeed()
+        .env("SOURCE_DATE_EPOCH", "last tuesday")
+        .args(["build", "--input"])
+        .arg(fixture("valid/utc-style.toml"))
+        .arg("--out")
+        .arg(out.path().join("feeds"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "error: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, found `last tuesday`\n"
+    );
+    assert!(!out.path().join("feeds").exists());
+}
+
+#[test]
+fn stale_feeds_are_removed_and_other_files_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("events.toml");
+    let out = dir.path().join("public");
+    fs::write(
+        &input,
+        fs::read_to_string(fixture("valid/text.toml")).unwrap(),
+    )
+    .unwrap();
+    build(&input, &out);
+    fs::write(out.join("index.html"), "<h1>My feeds</h1>").unwrap();
+    fs::write(out.join("notes.ics"), "not calfeed's").unwrap();
+
+    // Drop the Japanese feed from the input.
+    let text = fs::read_to_string(&input).unwrap();
+    let without = text.replace(
+        "[[feed]]\nname = \"japanese\"\ntitle = { en = \"In Japanese\", ja = \"日本語\" }\nlanguage = \"ja\"\n",
+        "",
+    );
+    assert_ne!(text, without);
+    fs::write(&input, without).unwrap();
+    let output = build(&input, &out);
+    assert!(
+        stderr(&output).contains("japanese.ics"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        files(&out),
+        [
+            ".calfeed-outputs",
+            "all.ics",
+            "index.html",
+            "korean.ics",
+            "notes.ics"
+        ]
+    );
+}
+
+#[test]
+fn a_failed_build_writes_and_deletes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("events.toml");
+    let out = dir.path().join("public");
+    fs::write(
+        &input,
+        fs::read_to_string(fixture("valid/text.toml")).unwrap(),
+    )
+    .unwrap();
+    build(&input, &out);
+    let before: Vec<(String, Vec<u8>)> = files(&out)
+        .into_iter()
+        .map(|f| (f.clone(), fs::read(out.join(&f)).unwrap()))
+        .collect();
+
+    // Break the input and remove a feed: neither change may reach the folder.
+    let broken = fs::read_to_string(&input)
+        .unwrap()
+        .replace("name = \"korean\"", "name = \"Korean Feed\"")
+        .replace("start = 2026-02-10", "start = 2026-02-30");
+    fs::write(&input, broken).unwrap();
+    let output = calfeed()
+        .args(["build", "--input"])
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("nothing was written"),
+        "{}",
+        stderr(&output)
+    );
+    let after: Vec<(String, Vec<u8>)> = files(&out)
+        .into_iter()
+        .map(|f| (f.clone(), fs::read(out.join(&f)).unwrap()))
+        .collect();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn unwritable_output_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("public");
+    fs::write(&blocker, "a file where the folder should be").unwrap();
+    let output = calfeed()
+        .args(["build", "--input"])
+        .arg(fixture("valid/utc-style.toml"))
+        .arg("--out")
+        .arg(&blocker)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.starts_with("error: the feeds were not all written to `"),
+        "{message}"
+    );
+    assert!(!message.contains("panicked"), "{message}");
+    assert_eq!(
+        fs::read_to_string(&blocker).unwrap(),
+        "a file where the folder should be"
+    );
+}
+
+#[test]
+fn missing_input_names_the_file() {
+    let output = calfeed()
+        .args(["check", "does-not-exist.toml"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "error: cannot read `does-not-exist.toml`: No such file or directory (os error 2)\n"
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_2() {
+    for args in [&["build", "--frobnicate"][..], &["publish"][..], &[][..]] {
+        let output = calfeed().args(args).output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+#[test]
+fn version_names_the_tzdata_release() {
+    let output = calfeed().arg("--version").output().unwrap();
+    assert!(output.status.success());
+    let text = stdout(&output);
+    assert!(text.starts_with("calfeed "), "{text}");
+    assert!(text.contains("(IANA tzdata 20"), "{text}");
+}
+
+#[test]
+fn check_reports_success_on_stdout() {
+    let output = calfeed()
+        .args(["check", "events.toml"])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("events.toml: "),
+        "{}",
+        stdout(&output)
+    );
+    assert!(stdout(&output).ends_with("no errors\n"));
+}
+
+#[test]
+fn default_paths_are_events_toml_and_public() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(
+        fixture("valid/utc-style.toml"),
+        dir.path().join("events.toml"),
+    )
+    .unwrap();
+    let output = calfeed()
+        .arg("build")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(dir.path().join("public/all.ics").is_file());
+}
