@@ -56,10 +56,7 @@ impl Duration {
             return Err(DurationError::Syntax);
         }
         let (date_part, time_part) = match rest.split_once('T') {
-            Some((d, t)) if t.is_empty() => {
-                let _ = d;
-                return Err(DurationError::Syntax);
-            }
+            Some((_, "")) => return Err(DurationError::Syntax),
             Some((d, t)) => (d, Some(t)),
             None => (rest, None),
         };

@@ -11,8 +11,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use chrono::{
-    DateTime, Duration as ChronoDuration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
-    TimeZone, Utc,
+    DateTime, Datelike, Duration as ChronoDuration, LocalResult, NaiveDate, NaiveDateTime,
+    NaiveTime, Offset, TimeZone, Utc,
 };
 use chrono_tz::{OffsetName, Tz};
 use toml::Spanned;
@@ -817,7 +817,7 @@ impl Loader {
                     self.push(
                         Diagnostic::error(v.span(), "`duration` must be longer than zero")
                             .with_label("zero")
-                            .with_help("for an event that is only a point in time, leave out `end` and `duration`"),
+                            .with_help("give the event a length, or leave `duration` out to use `default_duration` from [calendar] (1 hour unless set)"),
                     );
                     None
                 }
@@ -880,7 +880,7 @@ impl Loader {
                     }
                     (None, None) => first,
                 };
-                Some(When::AllDay { first, last })
+                self.supported(When::AllDay { first, last }, start_value)
             }
             RawTime::Local(_) | RawTime::Offset(_) => {
                 let start_moment = self.moment(start, start_value, zone, event_zone.is_some())?;
@@ -902,7 +902,7 @@ impl Loader {
                             self.push(
                                 Diagnostic::error(end_v.span(), what)
                                     .with_label(label)
-                                    .with_help("for an event that is only a point in time, leave out `end`"),
+                                    .with_help("move `end` after `start`, or leave it out to use `default_duration` from [calendar] (1 hour unless set)"),
                             );
                             return None;
                         }
@@ -911,12 +911,42 @@ impl Loader {
                     (None, Some((duration, _))) => add_duration(start_moment, duration?, zone),
                     (None, None) => add_duration(start_moment, cal.default_duration, zone),
                 };
-                Some(When::Timed {
-                    start: start_moment,
-                    end: end_moment,
-                })
+                self.supported(
+                    When::Timed {
+                        start: start_moment,
+                        end: end_moment,
+                    },
+                    start_value,
+                )
             }
         }
+    }
+
+    /// Refuses events outside the years iCalendar and the tz data can express well.
+    fn supported(&mut self, when: When, start_value: &Value<'_>) -> Option<When> {
+        let years = match when {
+            When::AllDay { first, last } => [first.year(), last.year() + 1],
+            When::Timed { start, end } => [start.utc.year() - 1, end.utc.year() + 1],
+        };
+        if years
+            .iter()
+            .all(|y| (SUPPORTED_YEARS.0..=SUPPORTED_YEARS.1).contains(y))
+        {
+            return Some(when);
+        }
+        self.push(
+            Diagnostic::error(
+                start_value.span(),
+                "the event lies outside the years calfeed supports",
+            )
+            .with_label(format!(
+                "supported: {} to {}",
+                SUPPORTED_YEARS.0 + 1,
+                SUPPORTED_YEARS.1 - 1
+            ))
+            .with_help("check the year of `start`, `end` and `duration`"),
+        );
+        None
     }
 
     fn kind_mismatch(&mut self, end_v: &Value<'_>, start: TimeKind, end: TimeKind) {
@@ -1621,6 +1651,10 @@ impl Loader {
     }
 }
 
+/// Events must lie strictly between these years (time zones before 1900 were local mean time;
+/// iCalendar years have four digits).
+const SUPPORTED_YEARS: (i32, i32) = (1900, 9999);
+
 /// Length of a timed event without `end` or `duration` when `[calendar]` sets none.
 const DEFAULT_DURATION: Duration = Duration {
     days: 0,
@@ -1638,9 +1672,8 @@ fn add_duration(start: Moment, duration: Duration, zone: Tz) -> Moment {
         tz::resolve_wall_time(shown, wall)
     };
     let utc = after_days + ChronoDuration::seconds(duration.seconds);
-    let zone = if start.zone.is_none() {
-        None
-    } else if tz::is_repeated_wall_time(shown, utc) {
+    // A wall time that occurs twice is written in UTC, like the start it came from.
+    let zone = if start.zone.is_none() || tz::is_repeated_wall_time(shown, utc) {
         None
     } else {
         written_zone(shown)

@@ -1,1 +1,203 @@
 use super::*;
+
+const HEAD: &str =
+    "[calendar]\nname = \"Summits\"\ndomain = \"example.org\"\ntimezone = \"Asia/Tokyo\"\n";
+
+fn event(body: &str) -> String {
+    format!("{HEAD}\n[[event]]\n{body}")
+}
+
+fn errors(text: &str) -> Vec<(String, String)> {
+    let diagnostics = parse(text).expect_err("the input is invalid");
+    diagnostics
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .map(|d| (text[d.span.clone()].to_owned(), d.message))
+        .collect()
+}
+
+fn only_event(text: &str) -> Event {
+    let loaded = parse(text).unwrap_or_else(|d| panic!("{}", diag::render(&d, "test.toml", text)));
+    loaded
+        .calendar
+        .events
+        .into_iter()
+        .next()
+        .expect("one event")
+}
+
+fn instant(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+#[test]
+fn local_time_takes_the_calendar_zone() {
+    let e = only_event(&event(
+        "id = \"a\"\ntitle = \"A\"\nstart = 2025-10-28T10:00:00\nduration = \"PT25M\"\n",
+    ));
+    let When::Timed { start, end } = e.when else {
+        panic!("timed")
+    };
+    assert_eq!(start.utc, instant("2025-10-28T01:00:00Z"));
+    assert_eq!(end.utc, instant("2025-10-28T01:25:00Z"));
+    assert_eq!(start.zone.map(|z| z.name()), Some("Asia/Tokyo"));
+}
+
+#[test]
+fn timed_event_without_end_lasts_the_default_duration() {
+    let e = only_event(&event(
+        "id = \"a\"\ntitle = \"A\"\nstart = 2025-10-28T10:00:00\n",
+    ));
+    let When::Timed { start, end } = e.when else {
+        panic!("timed")
+    };
+    assert_eq!(end.utc - start.utc, ChronoDuration::hours(1));
+    let text = HEAD.replace("timezone", "default_duration = \"PT30M\"\ntimezone")
+        + "\n[[event]]\nid = \"a\"\ntitle = \"A\"\nstart = 2025-10-28T10:00:00\n";
+    let When::Timed { start, end } = only_event(&text).when else {
+        panic!("timed")
+    };
+    assert_eq!(end.utc - start.utc, ChronoDuration::minutes(30));
+}
+
+#[test]
+fn offset_without_zone_is_written_in_utc() {
+    let e = only_event(&event(
+        "id = \"a\"\ntitle = \"A\"\nstart = 2025-11-24T21:00:00-05:00\n",
+    ));
+    let When::Timed { start, .. } = e.when else {
+        panic!("timed")
+    };
+    assert_eq!(start.utc, instant("2025-11-25T02:00:00Z"));
+    assert_eq!(start.zone, None);
+}
+
+#[test]
+fn offset_picks_one_of_two_wall_times_and_is_written_in_utc() {
+    for (offset, utc) in [
+        ("-04:00", "2025-11-02T05:30:00Z"),
+        ("-05:00", "2025-11-02T06:30:00Z"),
+    ] {
+        let e = only_event(&event(&format!(
+            "id = \"a\"\ntitle = \"A\"\nstart = 2025-11-02T01:30:00{offset}\ntimezone = \"America/New_York\"\n"
+        )));
+        let When::Timed { start, end } = e.when else {
+            panic!("timed")
+        };
+        assert_eq!(start.utc, instant(utc));
+        assert_eq!(start.zone, None, "a repeated wall time is written in UTC");
+        // An hour later is 02:30 EST, unique, so the end keeps its zone.
+        assert_eq!(end.utc - start.utc, ChronoDuration::hours(1));
+    }
+}
+
+#[test]
+fn nominal_days_follow_the_wall_clock_across_dst() {
+    let e = only_event(&event(
+        "id = \"a\"\ntitle = \"A\"\nstart = 2026-03-07T12:00:00\nduration = \"P1DT1H\"\ntimezone = \"America/New_York\"\n",
+    ));
+    let When::Timed { start, end } = e.when else {
+        panic!("timed")
+    };
+    // 12:00 EST to 13:00 EDT the next day: 24 hours of wall time, 24 elapsed (one hour lost).
+    assert_eq!(start.utc, instant("2026-03-07T17:00:00Z"));
+    assert_eq!(end.utc, instant("2026-03-08T17:00:00Z"));
+}
+
+#[test]
+fn all_day_end_is_inclusive_and_duration_counts_days() {
+    let e = only_event(&event(
+        "id = \"a\"\ntitle = \"A\"\nstart = 2026-01-13\nend = 2026-01-14\n",
+    ));
+    assert_eq!(
+        e.when,
+        When::AllDay {
+            first: NaiveDate::from_ymd_opt(2026, 1, 13).unwrap(),
+            last: NaiveDate::from_ymd_opt(2026, 1, 14).unwrap()
+        }
+    );
+    let e = only_event(&event(
+        "id = \"a\"\ntitle = \"A\"\nstart = 2026-04-01\nduration = \"P30D\"\n",
+    ));
+    let When::AllDay { last, .. } = e.when else {
+        panic!("all-day")
+    };
+    assert_eq!(last, NaiveDate::from_ymd_opt(2026, 4, 30).unwrap());
+}
+
+#[test]
+fn errors_point_at_the_offending_value() {
+    assert_eq!(
+        errors(&event(
+            "id = \"a\"\ntitle = \"A\"\nstart = 2026-03-08T02:30:00\ntimezone = \"America/New_York\"\n"
+        )),
+        [(
+            "2026-03-08T02:30:00".to_owned(),
+            "2026-03-08T02:30:00 does not exist in America/New_York".to_owned()
+        )]
+    );
+    assert_eq!(
+        errors(&event(
+            "id = \"a\"\ntitle = \"A\"\nstart = 2025-10-28\ncountries = [\"JP\", \"UK\"]\n"
+        )),
+        [("\"UK\"".to_owned(), "unknown country code `UK`".to_owned())]
+    );
+    assert_eq!(
+        errors(&event("id = \"a\"\ntitel = \"A\"\nstart = 2025-10-28\n")),
+        [(
+            "titel".to_owned(),
+            "unknown key `titel` in [[event]]".to_owned()
+        )]
+    );
+}
+
+#[test]
+fn all_errors_of_all_events_are_reported_in_file_order() {
+    let text = event("id = \"a\"\ntitle = 1\nstart = \"2025-10-28\"\n")
+        + "\n[[event]]\nid = \"B\"\ntitle = \"B\"\nstart = 2025-10-28\nstatus = \"maybe\"\n";
+    let found: Vec<String> = errors(&text).into_iter().map(|(_, m)| m).collect();
+    assert_eq!(
+        found,
+        [
+            "`title` must be a string or a table of languages, found an integer",
+            "`start` must be a date or a date-time, found a string",
+            "invalid event id `B`",
+            "unknown status `maybe`",
+        ]
+    );
+}
+
+#[test]
+fn texts_are_trimmed_and_line_breaks_normalised() {
+    let e = only_event(&event(
+        "id = \"a\"\ntitle = \"  Tokyo\\r\\nsummit  \"\nstart = 2025-10-28\n",
+    ));
+    assert_eq!(e.title, Text::Plain("Tokyo\nsummit".to_owned()));
+}
+
+#[test]
+fn a_byte_order_mark_is_accepted() {
+    let text = format!(
+        "\u{feff}{}",
+        event("id = \"a\"\ntitle = \"A\"\nstart = 2025-10-28\n")
+    );
+    assert!(parse(&text).is_ok());
+}
+
+#[test]
+fn nothing_panics_on_odd_input() {
+    for text in [
+        "",
+        "\u{feff}",
+        "[calendar]",
+        "[[calendar]]\nname = 1",
+        "event = 3\nfeed = []\ncalendar = {}",
+        "[calendar]\nname = {}\ndomain = \"-.\"",
+        "[calendar]\nname=\"x\"\ndomain=\"x\"\n[[event]]\nid=\"a\"\ntitle=\"a\"\nstart=9999-12-31T23:59:59Z\nduration=\"P3000000D\"",
+        "[calendar]\nname=\"x\"\ndomain=\"x\"\n[[event]]\nid=\"a\"\ntitle=\"a\"\nstart=0001-01-01T00:00:00\ntimezone=\"Pacific/Kiritimati\"",
+        "[calendar]\nname=\"x\"\ndomain=\"x\"\n[[event]]\nid=\"a\"\ntitle=\"a\"\nstart=2025-01-01T00:00:00-23:59\nend=2025-01-01\n",
+        "[calendar]\nname=\"x\"\ndomain=\"x\"\n[[event]]\ngeo={lat=nan,lon=inf}\nsequence=99999999999999999999",
+    ] {
+        let _ = parse(text);
+    }
+}

@@ -1,1 +1,23 @@
+//! The default dataset (`events.toml`): the facts it must hold, checked in the built feeds
+//! through Python `icalendar` by `tests/dataset/check_dataset.py`, whose expectations are
+//! written out by hand from the article.
 
+use std::ffi::OsStr;
+
+use crate::common::{build, root, run_checker};
+
+#[test]
+fn the_default_dataset_holds_the_articles_facts() {
+    let out = tempfile::tempdir().unwrap();
+    build(&root().join("events.toml"), out.path());
+    let report = run_checker(
+        "python3",
+        &[
+            OsStr::new("tests/dataset/check_dataset.py"),
+            out.path().as_os_str(),
+            OsStr::new("--toml"),
+            root().join("events.toml").as_os_str(),
+        ],
+    );
+    println!("{report}");
+}

@@ -82,6 +82,7 @@ invalid! {
     not_a_real_date => "not-a-real-date",
     not_utf8 => "not-utf8",
     offset_mismatch => "offset-mismatch",
+    out_of_range => "out-of-range",
     quoted_date => "quoted-date",
     reserved_feed_name => "reserved-feed-name",
     string_instead_of_list => "string-instead-of-list",

@@ -1,1 +1,141 @@
+//! Feeds read by parsers calfeed did not write: Python `icalendar`, Mozilla's ical.js
+//! (Thunderbird) and libical (GNOME/Evolution). Each parser converts every start and end
+//! through the `VTIMEZONE`s in the file, and `tests/interop/check.py` compares the instants with
+//! expectations it computes on its own from the TOML (Python `zoneinfo`).
+//!
+//! The parsers are installed by `tests/interop/setup.sh`, which the README's test command runs.
 
+use std::ffi::OsStr;
+use std::fmt::Write as _;
+use std::fs;
+
+use chrono::{DateTime, LocalResult, NaiveDate, TimeZone};
+use chrono_tz::TZ_VARIANTS;
+
+use calfeed::ics::ContentWriter;
+use calfeed::tz;
+
+use crate::common::{build, fixture, root, run_checker};
+
+fn check_fixture(path: &std::path::Path) -> String {
+    let out = tempfile::tempdir().unwrap();
+    build(path, out.path());
+    let report = run_checker(
+        "python3",
+        &[
+            OsStr::new("tests/interop/check.py"),
+            OsStr::new("--toml"),
+            path.as_os_str(),
+            OsStr::new("--out"),
+            out.path().as_os_str(),
+        ],
+    );
+    println!("{report}");
+    report
+}
+
+#[test]
+fn zone_edge_cases_read_the_same_in_three_parsers() {
+    let report = check_fixture(&fixture("valid/zones.toml"));
+    assert!(report.contains("mismatches: none"), "{report}");
+}
+
+#[test]
+fn texts_and_all_day_events_read_the_same_in_three_parsers() {
+    let report = check_fixture(&fixture("valid/text.toml"));
+    assert!(report.contains("mismatches: none"), "{report}");
+}
+
+#[test]
+fn utc_style_reads_the_same_in_three_parsers() {
+    let report = check_fixture(&fixture("valid/utc-style.toml"));
+    assert!(report.contains("mismatches: none"), "{report}");
+}
+
+#[test]
+fn the_default_dataset_reads_the_same_in_three_parsers() {
+    let report = check_fixture(&root().join("events.toml"));
+    assert!(report.contains("mismatches: none"), "{report}");
+}
+
+/// Every zone chrono-tz knows, as a generated VTIMEZONE valid from 1970, must give chrono-tz's
+/// offset at sampled instants from 1970 to 2037: the first of every month, and one second
+/// before, at and after every transition. Python `icalendar` is asked for the offset at each
+/// UTC instant; ical.js converts each unambiguous wall time back to UTC.
+#[test]
+fn every_zone_sweeps_1970_to_2037_through_independent_parsers() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = DateTime::from_timestamp(0, 0).unwrap();
+    let until = NaiveDate::from_ymd_opt(2038, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_utc();
+
+    let mut w = ContentWriter::new(Vec::new());
+    w.line("BEGIN:VCALENDAR").unwrap();
+    w.line("VERSION:2.0").unwrap();
+    w.line("PRODID:-//calfeed//zone sweep//EN").unwrap();
+    let mut samples = String::from("{\"zones\":[");
+    for (i, &zone) in TZ_VARIANTS.iter().enumerate() {
+        for line in tz::vtimezone(zone, from).lines() {
+            w.line(&line).unwrap();
+        }
+        let mut instants: Vec<i64> = (0..68 * 12)
+            .map(|m| {
+                NaiveDate::from_ymd_opt(1970 + m / 12, (m % 12) as u32 + 1, 1)
+                    .unwrap()
+                    .and_hms_opt(12, 0, 0)
+                    .unwrap()
+                    .and_utc()
+                    .timestamp()
+            })
+            .collect();
+        for t in tz::transitions(zone, from.timestamp(), until.timestamp()) {
+            instants.extend([t.at - 1, t.at, t.at + 1]);
+        }
+        instants.sort_unstable();
+        instants.dedup();
+        if i > 0 {
+            samples.push(',');
+        }
+        let _ = write!(samples, "{{\"tzid\":\"{}\",\"samples\":[", zone.name());
+        for (j, t) in instants.iter().enumerate() {
+            let local = zone.timestamp_opt(*t, 0).unwrap();
+            let wall = local.naive_local();
+            let unique = matches!(zone.from_local_datetime(&wall), LocalResult::Single(_));
+            let offset = tz::state_at(zone, *t).offset;
+            if j > 0 {
+                samples.push(',');
+            }
+            let _ = write!(
+                samples,
+                "[{t},{offset},\"{}\",{unique}]",
+                wall.format("%Y%m%dT%H%M%S")
+            );
+        }
+        samples.push_str("]}");
+    }
+    samples.push_str("]}");
+    w.line("END:VCALENDAR").unwrap();
+    let ics = dir.path().join("sweep.ics");
+    let json = dir.path().join("samples.json");
+    fs::write(&ics, w.finish().unwrap()).unwrap();
+    fs::write(&json, samples).unwrap();
+
+    let report = run_checker(
+        "python3",
+        &[
+            OsStr::new("tests/interop/sweep.py"),
+            OsStr::new("--ics"),
+            ics.as_os_str(),
+            OsStr::new("--samples"),
+            json.as_os_str(),
+        ],
+    );
+    println!("{report}");
+    assert!(
+        report.contains(&format!("{} zones", TZ_VARIANTS.len())),
+        "{report}"
+    );
+}
