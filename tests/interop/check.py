@@ -35,7 +35,7 @@ import subprocess
 import sys
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import zoneinfo
@@ -48,7 +48,6 @@ import tzdata  # noqa: E402  (after reset_tzpath on purpose; fails loudly if mis
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 PARSERS = ("icalendar", "ical.js", "libical")
-UTC = timezone.utc
 UTC_NAMES = {"UTC", "Etc/UTC"}  # the spec writes these as ...Z
 
 DEFAULT_MARKERS = {
@@ -280,7 +279,8 @@ class Model:
         zone = zone_of(zone_name)
         # The acceptable TZIDs of a value when its wall time is not ambiguous
         # (None: written in UTC).
-        if self.utc_only or zone_name in UTC_NAMES or (start.tzinfo is not None and own_zone is None):
+        offset_without_zone = start.tzinfo is not None and own_zone is None
+        if self.utc_only or zone_name in UTC_NAMES or offset_without_zone:
             forms = {None}
         elif is_utc_alias(zone_name):
             forms = {None, zone_name}
@@ -365,9 +365,7 @@ class Model:
             return False
         if feed.get("tags") and not set(feed["tags"]) & set(ev.get("tags", [])):
             return False
-        if feed.get("status") and ev.get("status", "confirmed") not in feed["status"]:
-            return False
-        return True
+        return not (feed.get("status") and ev.get("status", "confirmed") not in feed["status"])
 
     # ---- events
 
@@ -653,7 +651,7 @@ def main(argv: list[str] | None = None) -> int:
         feed_files = model.feed_files()
         expected = {name: {e.uid: e for e in (model.expected(ev, lang) for ev in evs)}
                     for name, (evs, lang) in feed_files.items()}
-    except (OSError, tomllib.TOMLDecodeError, TomlError, KeyError) as exc:
+    except (OSError, tomllib.TOMLDecodeError, TomlError, KeyError, TypeError, ValueError) as exc:
         print(f"check.py: cannot compute the expected events from {args.toml}: "
               f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
@@ -697,7 +695,8 @@ def main(argv: list[str] | None = None) -> int:
     for p in parsers:
         st = stats[p]
         extra = f"  NOT RUN: {st.error}" if st.error else ""
-        print(f"{p:<10} {st.files:>5} {st.events:>7} {st.passed:>5} {st.failed:>7} {st.known:>6}{extra}")
+        print(f"{p:<10} {st.files:>5} {st.events:>7} {st.passed:>5} {st.failed:>7} "
+              f"{st.known:>6}{extra}")
     print()
     if failures:
         print(f"MISMATCHES ({len(failures)}):")

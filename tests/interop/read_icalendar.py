@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from icalendar import Calendar
 
@@ -40,7 +40,7 @@ def file_timezones(cal: Calendar) -> dict[str, tzinfo]:
 
 
 def utc_text(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def aware(prop, zones: dict[str, tzinfo]) -> datetime | date | str:
@@ -60,7 +60,7 @@ def aware(prop, zones: dict[str, tzinfo]) -> datetime | date | str:
     if value.tzinfo is None:
         return value
     # Only a trailing Z gives a tz-aware value without TZID.
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def time_json(value, tzid) -> dict:

@@ -37,7 +37,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from icalendar import Calendar
@@ -75,7 +75,7 @@ class Tally:
                 "known": self.known, "error": self.error}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Tally":
+    def from_dict(cls, data: dict) -> Tally:
         t = cls(data["parser"])
         t.zones, t.samples = data["zones"], data["samples"]
         t.checks = Counter(data["checks"])
@@ -112,7 +112,8 @@ def check_icalendar(vtimezones: dict, zones: list[dict], tally: Tally) -> None:
         tzid = zone["tzid"]
         vtz = vtimezones.get(tzid)
         if vtz is None:
-            tally.fail({"tzid": tzid, "check": "vtimezone", "expected": "present", "got": "missing"})
+            tally.fail({"tzid": tzid, "check": "vtimezone", "expected": "present",
+                        "got": "missing"})
             continue
         try:
             tz = vtz.to_tz(lookup_tzid=False)
