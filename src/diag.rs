@@ -85,15 +85,45 @@ pub struct Position {
     pub column: usize,
 }
 
+/// Where each line of a text starts, for turning many byte offsets into positions quickly.
+pub struct LineIndex<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    /// Indexes the lines of `text`.
+    pub fn new(text: &'t str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// The line and column of byte `offset`.
+    pub fn position(&self, offset: usize) -> Position {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        Position {
+            line: line + 1,
+            column: self.text[self.starts[line]..offset].chars().count() + 1,
+        }
+    }
+
+    /// The text of the line holding byte `offset`, without its line break, and where it starts.
+    fn line_at(&self, offset: usize) -> (usize, &'t str) {
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&next| next - 1);
+        (start, self.text[start..end].trim_end_matches('\r'))
+    }
+}
+
 /// Finds the line and column of byte `offset` in `text`.
 pub fn position(text: &str, offset: usize) -> Position {
-    let offset = floor_char_boundary(text, offset.min(text.len()));
-    let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    Position {
-        line: before.matches('\n').count() + 1,
-        column: before[line_start..].chars().count() + 1,
-    }
+    LineIndex::new(text).position(offset)
 }
 
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
@@ -116,26 +146,26 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 /// assert!(shown.contains("2 | titel = \"x\""));
 /// ```
 pub fn render(diagnostics: &[Diagnostic], path: &str, text: &str) -> String {
+    let index = LineIndex::new(text);
     let mut out = String::new();
     for (i, d) in diagnostics.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        render_one(&mut out, d, path, text);
+        render_one(&mut out, d, path, &index);
     }
     out
 }
 
-fn render_one(out: &mut String, d: &Diagnostic, path: &str, text: &str) {
+fn render_one(out: &mut String, d: &Diagnostic, path: &str, index: &LineIndex<'_>) {
+    let text = index.text;
     let kind = match d.severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
     let start = floor_char_boundary(text, d.span.start.min(text.len()));
-    let pos = position(text, start);
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let line = text[line_start..line_end].trim_end_matches('\r');
+    let pos = index.position(start);
+    let (line_start, line) = index.line_at(start);
     let number = pos.line.to_string();
     let gutter = " ".repeat(number.len());
 

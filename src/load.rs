@@ -148,8 +148,9 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     }
     let mut loader = Loader {
         diagnostics: Vec::new(),
+        lines: diag::LineIndex::new(text),
     };
-    let calendar = loader.document(root.get_ref(), text);
+    let calendar = loader.document(root.get_ref());
     let mut diagnostics = loader.diagnostics;
     sort(&mut diagnostics);
     match calendar {
@@ -231,8 +232,9 @@ struct Context {
     default_duration: Duration,
 }
 
-struct Loader {
+struct Loader<'t> {
     diagnostics: Vec<Diagnostic>,
+    lines: diag::LineIndex<'t>,
 }
 
 /// What kind of value a `start` or `end` is.
@@ -271,12 +273,12 @@ impl RawTime {
     }
 }
 
-impl Loader {
+impl Loader<'_> {
     fn push(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);
     }
 
-    fn document(&mut self, root: &DeTable<'_>, text: &str) -> Option<Calendar> {
+    fn document(&mut self, root: &DeTable<'_>) -> Option<Calendar> {
         let fields = self.fields(root, 0..0, "the top level of the file", ROOT_KEYS);
 
         let calendar_table = match fields.get("calendar") {
@@ -330,7 +332,7 @@ impl Loader {
                 && let Some(s) = id.get_ref().as_str()
             {
                 if let Some(first) = ids.get(s) {
-                    let line = diag::position(text, first.start).line;
+                    let line = self.lines.position(first.start).line;
                     self.push(
                         Diagnostic::error(id.span(), format!("duplicate event id `{s}`"))
                             .with_label("used before")
@@ -359,7 +361,7 @@ impl Loader {
                             )),
                     );
                 } else {
-                    names.insert(feed.name.clone(), diag::position(text, span.start).line);
+                    names.insert(feed.name.clone(), self.lines.position(span.start).line);
                 }
                 self.feed_warnings(table, span, &feed, &events);
                 feeds.push(feed);

@@ -193,13 +193,13 @@ impl<'a> Prepared<'a> {
         }
 
         let title = event.title.get(language, default);
-        let title_language = title.language.unwrap_or(language);
+        // The marker speaks to the reader of this feed, even where the title fell back.
         let marker = match event.status {
             Status::Confirmed => None,
             Status::Tentative => Some(&cal.tentative_marker),
             Status::Cancelled => Some(&cal.cancelled_marker),
         }
-        .map(|m| m.get(title_language, default).text)
+        .map(|m| m.get(language, default).text)
         .filter(|m| !m.is_empty());
         let summary = match marker {
             Some(marker) => format!("{marker} {}", title.text),
@@ -312,7 +312,7 @@ fn labels(language: &str) -> (&'static str, &'static str) {
 fn describe<'e>(event: &'e Event, language: &str, default: &str) -> (String, Option<&'e str>) {
     let chosen = event.description.as_ref().map(|d| d.get(language, default));
     let text_language = chosen.and_then(|c| c.language);
-    let (participants_label, sources_label) = labels(text_language.unwrap_or(language));
+    let (participants_label, sources_label) = labels(language);
     let mut parts: Vec<String> = Vec::new();
     if let Some(c) = chosen {
         parts.push(c.text.to_owned());
@@ -322,7 +322,7 @@ fn describe<'e>(event: &'e Event, language: &str, default: &str) -> (String, Opt
         let names: Vec<&str> = event
             .participants
             .iter()
-            .map(|p| p.get(text_language.unwrap_or(language), default).text)
+            .map(|p| p.get(language, default).text)
             .collect();
         facts.push(format!("{participants_label}: {}", names.join(", ")));
     }

@@ -404,7 +404,10 @@ fn observances_of(transitions: &[Transition]) -> Vec<Observance> {
             continue;
         }
         let last = run.members[run.members.len() - 1];
-        let until = (run.year < OPEN_END_YEAR).then(|| naive(last.at));
+        // UNTIL is inclusive and in UTC; any instant before the next (yearly) occurrence ends
+        // the rule after `last`. A day later keeps the last onset for readers that take UNTIL
+        // as local time (dateutil, behind Python `icalendar`), in zones east of UTC too.
+        let until = (run.year < OPEN_END_YEAR).then(|| naive(last.at + 86_400));
         out.push(observance(
             &first,
             Some(Yearly {

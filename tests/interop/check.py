@@ -277,32 +277,34 @@ class Model:
         own_zone = ev.get("timezone")
         zone_name = own_zone or self.default_zone
         zone = zone_of(zone_name)
-        # The acceptable TZIDs of a value when its wall time is not ambiguous
+        # The acceptable TZIDs of a local value whose wall time is not ambiguous
         # (None: written in UTC).
-        offset_without_zone = start.tzinfo is not None and own_zone is None
-        if self.utc_only or zone_name in UTC_NAMES or offset_without_zone:
+        if self.utc_only or zone_name in UTC_NAMES:
             forms = {None}
         elif is_utc_alias(zone_name):
             forms = {None, zone_name}
         else:
             forms = {zone_name}
 
-        start_exp, start_wall_zone = self.point(eid, "start", start, zone, own_zone, forms)
-
+        start_exp, start_forms, duration_zones = self.point(eid, "start", start, zone,
+                                                            own_zone, forms)
         if end is not None:
-            if not isinstance(end, datetime) or (end.tzinfo is None) != (start.tzinfo is None):
-                raise TomlError(f"event {eid}: end must be the same kind of value as start")
-            end_exp, _ = self.point(eid, "end", end, zone, own_zone, forms)
+            # "Same kind" is date vs date-time; local and offset date-times may mix.
+            if not isinstance(end, datetime):
+                raise TomlError(f"event {eid}: end must be a date-time like start")
+            end_exp, _, _ = self.point(eid, "end", end, zone, own_zone, forms)
         else:
             dur = (parse_duration(ev["duration"]) if ev.get("duration") is not None
                    else self.default_duration)
-            end_exp = self.add_duration(start_exp.instants[0], dur, start_wall_zone, zone, forms)
+            end_exp = self.add_duration(start_exp.instants[0], dur, duration_zones, zone,
+                                        start_forms)
         if min(end_exp.instants) <= start_exp.instants[0]:
             raise TomlError(f"event {eid}: end is not after start")
         return start_exp, end_exp
 
     def point(self, eid, what, value: datetime, zone, own_zone, forms: set):
-        """Expectation for an explicit start/end value, and the zones to add durations in."""
+        """Expectation for an explicit start/end value, the TZIDs acceptable for values
+        derived from it, and the zones in which nominal days are added to it."""
         if value.tzinfo is None:
             kind, instants = resolve(value, zone)
             if kind != "ok":
@@ -317,12 +319,13 @@ class Model:
                                     f"{zone.key}'s offset at that instant")
                 duration_zones = [zone]
             else:
-                # Spec does not say in which zone nominal days of a duration count for
-                # an offset date-time without a zone: accept its own offset or the
-                # calendar's default zone.
+                # An offset date-time without an event timezone is written in UTC. The
+                # spec does not say in which zone the nominal days of a duration count
+                # for it: its own offset and the calendar's zone are both accepted.
+                forms = {None}
                 duration_zones = [value.tzinfo, zone]
-        return TimeExpectation(instants=[instant], tzid=written_as(forms, instant, zone)), \
-            duration_zones
+        return (TimeExpectation(instants=[instant], tzid=written_as(forms, instant, zone)),
+                forms, duration_zones)
 
     def add_duration(self, start: datetime, dur: Duration, zones, event_zone,
                      forms: set) -> TimeExpectation:

@@ -85,6 +85,10 @@ class Tally:
         return t
 
 
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def parse_wall(text: str) -> datetime:
     if len(text) != 15 or text[8] != "T":
         raise ValueError(f"bad wall time {text!r}")
@@ -167,7 +171,8 @@ def print_tally(t: Tally, max_print: int) -> None:
         print(f"{t.parser}: NOT RUN: {t.error}")
         return
     if t.mismatch_count:
-        print(f"{t.parser}: {t.mismatch_count} mismatch(es) in {len(t.by_zone)} zone(s)")
+        print(f"{t.parser}: {count(t.mismatch_count, 'mismatch', 'mismatches')} in "
+              f"{count(len(t.by_zone), 'zone')}")
         print("  by zone: " + ", ".join(f"{z} {n}" for z, n in t.by_zone.most_common(30))
               + (" …" if len(t.by_zone) > 30 else ""))
         for entry in t.mismatches[:max_print]:
@@ -177,7 +182,7 @@ def print_tally(t: Tally, max_print: int) -> None:
     if t.known_count:
         by_zone = Counter(m["tzid"] for m in t.known)
         reasons = sorted({m.get("reason", "") for m in t.known})
-        print(f"{t.parser}: {t.known_count} known limitation(s), not counted: "
+        print(f"{t.parser}: {count(t.known_count, 'known limitation')}, not counted: "
               + "; ".join(reasons) + " — zones: "
               + ", ".join(f"{z} {n}" for z, n in by_zone.most_common(10)))
 
@@ -244,11 +249,11 @@ def main(argv: list[str] | None = None) -> int:
     sampled = {z["tzid"] for z in zones}
     unsampled = sorted(set(vtimezones) - sampled)
     total_samples = sum(len(z["samples"]) for z in zones)
-    print(f"zone sweep: {len(zones)} zone(s), {total_samples} sample(s); "
-          f"{len(vtimezones)} VTIMEZONE(s) in {args.ics}")
+    print(f"zone sweep: {count(len(zones), 'zone')}, {count(total_samples, 'sample')}; "
+          f"{count(len(vtimezones), 'VTIMEZONE')} in {args.ics}")
     if unsampled:
-        print(f"note: {len(unsampled)} VTIMEZONE(s) without samples: {', '.join(unsampled[:10])}"
-              + (" …" if len(unsampled) > 10 else ""))
+        print(f"note: {count(len(unsampled), 'VTIMEZONE')} without samples: "
+              + ", ".join(unsampled[:10]) + (" …" if len(unsampled) > 10 else ""))
     if duplicates:
         samples_tally.fail({"tzid": ", ".join(sorted(set(duplicates))), "check": "unique TZID",
                             "expected": "one VTIMEZONE per TZID", "got": "duplicates"})
