@@ -28,7 +28,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let (loaded, text) = load::from_file(&file)?;
             print_diagnostics(&loaded.warnings, &file, &text);
             let c = &loaded.calendar;
-            println!(
+            // A closed pipe (`calfeed check | head -0`) is not worth a panic.
+            let _ = writeln!(
+                io::stdout().lock(),
                 "{}: {} {}, {} {} besides all.ics, no errors",
                 file.display(),
                 c.events.len(),

@@ -201,3 +201,25 @@ fn nothing_panics_on_odd_input() {
         let _ = parse(text);
     }
 }
+
+/// Every prefix of real files (as an editor saving half-way would leave them) is reported, not
+/// a panic.
+#[test]
+fn truncated_files_never_panic() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in [
+        "events.toml",
+        "tests/fixtures/valid/zones.toml",
+        "tests/fixtures/valid/text.toml",
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let mut cut = 0;
+        while cut < text.len() {
+            if text.is_char_boundary(cut) {
+                let _ = parse(&text[..cut]);
+            }
+            cut += 13;
+        }
+        assert!(parse(&text).is_ok(), "{file} is valid");
+    }
+}

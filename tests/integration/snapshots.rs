@@ -31,3 +31,68 @@ fn zone_edge_cases() {
 fn utc_style() {
     insta::assert_snapshot!("utc-style-all", feed("valid/utc-style.toml", "all.ics"));
 }
+
+/// The `icalendar` crate's parser reads every event back with its texts intact: escapes,
+/// folds inside Korean text and emoji, and injection attempts that stay inside their value.
+#[test]
+fn icalendar_crate_reads_texts_back_exactly() {
+    use icalendar::{CalendarComponent, Component, EventLike};
+
+    let out = tempfile::tempdir().unwrap();
+    build(&fixture("valid/text.toml"), out.path());
+    let text = fs::read_to_string(out.path().join("korean.ics")).unwrap();
+    let calendar: icalendar::Calendar = text.parse().expect("the icalendar crate parses the feed");
+    let events: Vec<&icalendar::Event> = calendar
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(events.len(), 7, "no event injected, none lost");
+    let by_uid = |uid: &str| {
+        *events
+            .iter()
+            .find(|e| e.get_uid() == Some(uid))
+            .unwrap_or_else(|| panic!("{uid} missing"))
+    };
+    let nara = by_uid("nara-shuttle-summit@text.example.org");
+    assert_eq!(
+        nara.get_summary(),
+        Some("이재명 대통령-다카이치 총리 나라 셔틀외교 정상회담")
+    );
+    assert!(
+        nara.get_description()
+            .unwrap()
+            .starts_with("이재명 대통령이 2026년 1월 13일부터 14일까지")
+    );
+    assert!(
+        nara.get_description()
+            .unwrap()
+            .ends_with("\n\n참석자: 이재명, 다카이치 사나에")
+    );
+    assert_eq!(nara.get_location(), Some("일본 나라현"));
+
+    let injection = by_uid("injection@text.example.org");
+    assert_eq!(
+        injection.get_summary(),
+        Some("Innocent\nEND:VEVENT\nBEGIN:VEVENT\nUID:evil@example.org\nSUMMARY:Injected")
+    );
+    assert_eq!(
+        injection.get_description(),
+        Some("END:VCALENDAR\nBEGIN:VCALENDAR")
+    );
+    assert_eq!(injection.get_location(), Some("X;TZID=Evil:\\n"));
+
+    let escaping = by_uid("escaping@text.example.org");
+    assert_eq!(
+        escaping.get_summary(),
+        Some("Commas, semicolons; colons: backslashes \\ quotes \" and ^carets^")
+    );
+    let tentative = by_uid("late-march-window@text.example.org");
+    assert_eq!(
+        tentative.get_summary(),
+        Some("[미정] Visit, late March (date not fixed)")
+    );
+}
