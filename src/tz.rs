@@ -156,6 +156,41 @@ pub fn transitions(zone: Tz, start: i64, end: i64) -> Vec<Transition> {
     out
 }
 
+/// Instants at which a zone's `VTIMEZONE` is worth checking in `[start, end)`: noon UTC on the
+/// first of every month, and one second before, at and after every transition.
+pub fn sample_instants(zone: Tz, start: i64, end: i64) -> Vec<i64> {
+    let mut instants = Vec::new();
+    let first = naive(start).date();
+    let mut month = NaiveDate::from_ymd_opt(first.year(), first.month(), 1).unwrap_or(first);
+    loop {
+        let t = month
+            .and_hms_opt(12, 0, 0)
+            .unwrap_or_default()
+            .and_utc()
+            .timestamp();
+        if t >= end {
+            break;
+        }
+        if t >= start {
+            instants.push(t);
+        }
+        match month.checked_add_months(chrono::Months::new(1)) {
+            Some(next) => month = next,
+            None => break,
+        }
+    }
+    for t in transitions(zone, start, end) {
+        instants.extend(
+            [t.at - 1, t.at, t.at + 1]
+                .into_iter()
+                .filter(|&i| i >= start && i < end),
+        );
+    }
+    instants.sort_unstable();
+    instants.dedup();
+    instants
+}
+
 /// Whether the wall time of `utc` in `zone` occurs twice (the clocks went back over it).
 pub fn is_repeated_wall_time(zone: Tz, utc: DateTime<Utc>) -> bool {
     let local = utc.with_timezone(&zone).naive_local();

@@ -211,20 +211,8 @@ fn every_zone_round_trips_through_its_vtimezone() {
     for &zone in TZ_VARIANTS.iter() {
         let v = vtimezone(zone, from);
         let expanded = onsets(&v);
-        let mut samples: Vec<i64> = (0..130 * 12)
-            .map(|m| {
-                NaiveDate::from_ymd_opt(1970 + m / 12, (m % 12) as u32 + 1, 1)
-                    .unwrap()
-                    .and_hms_opt(12, 0, 0)
-                    .unwrap()
-                    .and_utc()
-                    .timestamp()
-            })
-            .collect();
-        for t in transitions(zone, 0, SCAN_UNTIL) {
-            samples.extend([t.at - 1, t.at, t.at + 1]);
-        }
-        for t in samples.into_iter().filter(|&t| t < SCAN_UNTIL) {
+        let samples = sample_instants(zone, 0, SCAN_UNTIL);
+        for t in samples {
             let expected = state_at(zone, t).offset;
             assert_eq!(
                 offset_from_onsets(&expanded, t),

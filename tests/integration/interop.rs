@@ -81,21 +81,7 @@ fn every_zone_sweeps_1970_to_2037_through_independent_parsers() {
         for line in tz::vtimezone(zone, from).lines() {
             w.line(&line).unwrap();
         }
-        let mut instants: Vec<i64> = (0..68 * 12)
-            .map(|m| {
-                NaiveDate::from_ymd_opt(1970 + m / 12, (m % 12) as u32 + 1, 1)
-                    .unwrap()
-                    .and_hms_opt(12, 0, 0)
-                    .unwrap()
-                    .and_utc()
-                    .timestamp()
-            })
-            .collect();
-        for t in tz::transitions(zone, from.timestamp(), until.timestamp()) {
-            instants.extend([t.at - 1, t.at, t.at + 1]);
-        }
-        instants.sort_unstable();
-        instants.dedup();
+        let instants = tz::sample_instants(zone, from.timestamp(), until.timestamp());
         if i > 0 {
             samples.push(',');
         }
