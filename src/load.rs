@@ -133,33 +133,153 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     } else {
         text
     };
-    let (root, errors) = DeTable::parse_recoverable(text);
-    if !errors.is_empty() {
+    if let Some(outcome) = walk(text, &sections::split(text)) {
+        return outcome;
+    }
+    // A section did not parse on its own: parse the whole file at once, so that syntax errors
+    // are reported exactly where the TOML parser finds them.
+    let whole = [sections::Section {
+        range: 0..text.len(),
+        has_calendar: true,
+    }];
+    walk(text, &whole).unwrap_or_else(|| Err(Vec::new()))
+}
+
+/// Parses one section, or returns the TOML parser's errors about it.
+fn parse_section<'t>(
+    text: &'t str,
+    section: &sections::Section,
+) -> Result<Spanned<DeTable<'t>>, Vec<toml::de::Error>> {
+    let (tree, errors) = DeTable::parse_recoverable(&text[section.range.clone()]);
+    if errors.is_empty() {
+        Ok(tree)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Validates the document section by section, holding only one section's syntax tree at a time
+/// (and those of the few feeds).
+///
+/// Returns `None` when a section does not parse on its own, so that the caller can parse the
+/// whole file instead; with a single section the TOML errors are the result.
+fn walk(text: &str, sections: &[sections::Section]) -> Option<Result<Loaded, Vec<Diagnostic>>> {
+    let single = sections.len() == 1;
+    let syntax = |section: &sections::Section, errors: Vec<toml::de::Error>| {
+        if !single {
+            return None;
+        }
         let mut diagnostics: Vec<Diagnostic> = errors
             .iter()
             .map(|e| {
                 let span = e.span().unwrap_or(0..0);
+                let span = span.start + section.range.start..span.end + section.range.start;
                 Diagnostic::error(span, format!("invalid TOML: {}", e.message().trim_end()))
             })
             .collect();
         sort(&mut diagnostics);
         diagnostics.dedup();
-        return Err(diagnostics);
-    }
+        Some(Err(diagnostics))
+    };
     let mut loader = Loader {
         diagnostics: Vec::new(),
-        lines: diag::LineIndex::new(text),
+        text,
+        lines: std::cell::OnceCell::new(),
+        offset: 0,
     };
-    let calendar = loader.document(root.get_ref());
+
+    // First the calendar's settings, which everything else is checked against.
+    let mut calendar = None;
+    let mut calendar_at: Option<Range<usize>> = None;
+    for section in sections.iter().filter(|s| s.has_calendar) {
+        let tree = match parse_section(text, section) {
+            Ok(tree) => tree,
+            Err(errors) => return syntax(section, errors),
+        };
+        loader.offset = section.range.start;
+        if let Some((key, value)) = tree.get_ref().get_key_value("calendar") {
+            if let Some(first) = &calendar_at {
+                let line = loader.line_of(first.start);
+                loader.push(
+                    Diagnostic::error(key.span(), "a second `[calendar]` table")
+                        .with_label("already defined")
+                        .with_help(format!(
+                            "the calendar's settings start on line {line}; keep them in one table"
+                        )),
+                );
+            } else {
+                calendar_at = Some(loader.absolute(key.span()));
+                calendar = loader.calendar_value(value);
+            }
+        }
+    }
+    if calendar_at.is_none() {
+        loader.offset = 0;
+        loader.push(
+            Diagnostic::error(0..0, "the file has no `[calendar]` table").with_help(
+                "start the file with the calendar's settings, for example:\n\
+                 [calendar]\n\
+                 name = \"Summit diplomacy\"\n\
+                 domain = \"example.org\"",
+            ),
+        );
+    }
+    let context = Context {
+        language: calendar
+            .as_ref()
+            .map_or_else(|| "en".to_owned(), |c: &Calendar| c.language.clone()),
+        timezone: calendar.as_ref().map_or(Tz::UTC, |c| c.timezone),
+        default_duration: calendar
+            .as_ref()
+            .map_or(DEFAULT_DURATION, |c| c.default_duration),
+    };
+
+    // Then the events, a section at a time; sections with feeds are kept for the end.
+    let mut events = Vec::new();
+    let mut ids: HashMap<String, Range<usize>> = HashMap::new();
+    let mut feed_sections = Vec::new();
+    for section in sections {
+        let tree = match parse_section(text, section) {
+            Ok(tree) => tree,
+            Err(errors) => return syntax(section, errors),
+        };
+        loader.offset = section.range.start;
+        let fields = loader.fields(tree.get_ref(), 0..0, "the top level of the file", ROOT_KEYS);
+        let has_feeds = fields.get("feed").is_some();
+        loader.events(fields.get("event"), &context, &mut events, &mut ids);
+        drop(fields);
+        if has_feeds {
+            feed_sections.push((section.range.start, tree));
+        }
+    }
+
+    // Last the feeds, which are checked against the events.
+    let mut feeds = Vec::new();
+    let mut names: HashMap<String, usize> = HashMap::new();
+    for (offset, tree) in &feed_sections {
+        loader.offset = *offset;
+        loader.feeds(
+            tree.get_ref().get("feed"),
+            &context,
+            &events,
+            &mut feeds,
+            &mut names,
+        );
+    }
+
     let mut diagnostics = loader.diagnostics;
     sort(&mut diagnostics);
-    match calendar {
-        Some(calendar) if !diagnostics.iter().any(Diagnostic::is_error) => Ok(Loaded {
-            calendar,
-            warnings: diagnostics,
-        }),
+    Some(match calendar {
+        Some(mut calendar) if !diagnostics.iter().any(Diagnostic::is_error) => {
+            calendar.events = events;
+            calendar.feeds = feeds;
+            Ok(Loaded {
+                calendar,
+                warnings: diagnostics,
+            })
+        }
         _ => Err(diagnostics),
-    }
+    })
 }
 
 fn sort(diagnostics: &mut [Diagnostic]) {
@@ -234,7 +354,11 @@ struct Context {
 
 struct Loader<'t> {
     diagnostics: Vec<Diagnostic>,
-    lines: diag::LineIndex<'t>,
+    text: &'t str,
+    /// Line starts, built only when a message needs a line number.
+    lines: std::cell::OnceCell<diag::LineIndex<'t>>,
+    /// Where the section being read starts in the file; spans are relative to it.
+    offset: usize,
 }
 
 /// What kind of value a `start` or `end` is.
@@ -274,103 +398,102 @@ impl RawTime {
 }
 
 impl Loader<'_> {
-    fn push(&mut self, d: Diagnostic) {
+    /// The line number of byte `offset` of the file.
+    fn line_of(&self, offset: usize) -> usize {
+        self.lines
+            .get_or_init(|| diag::LineIndex::new(self.text))
+            .position(offset)
+            .line
+    }
+
+    fn push(&mut self, mut d: Diagnostic) {
+        d.span = self.absolute(d.span);
         self.diagnostics.push(d);
     }
 
-    fn document(&mut self, root: &DeTable<'_>) -> Option<Calendar> {
-        let fields = self.fields(root, 0..0, "the top level of the file", ROOT_KEYS);
+    /// A span of the current section as a span of the whole file.
+    fn absolute(&self, span: Range<usize>) -> Range<usize> {
+        span.start + self.offset..span.end + self.offset
+    }
 
-        let calendar_table = match fields.get("calendar") {
-            Some(value) => match value.get_ref() {
-                DeValue::Table(table) => Some((table, value.span())),
-                other => {
-                    self.push(
-                        Diagnostic::error(
-                            value.span(),
-                            format!("`calendar` must be a table, found {}", describe(other)),
-                        )
-                        .with_help("start the settings with a `[calendar]` line"),
-                    );
-                    None
-                }
-            },
-            None => {
+    /// The value of the `calendar` key.
+    fn calendar_value(&mut self, value: &Value<'_>) -> Option<Calendar> {
+        match value.get_ref() {
+            DeValue::Table(table) => self.calendar(table, value.span()),
+            other => {
                 self.push(
-                    Diagnostic::error(0..0, "the file has no `[calendar]` table").with_help(
-                        "start the file with the calendar's settings, for example:\n\
-                         [calendar]\n\
-                         name = \"Summit diplomacy\"\n\
-                         domain = \"example.org\"",
-                    ),
+                    Diagnostic::error(
+                        value.span(),
+                        format!("`calendar` must be a table, found {}", describe(other)),
+                    )
+                    .with_help("start the settings with a `[calendar]` line"),
                 );
                 None
             }
-        };
-        let calendar = calendar_table.and_then(|(table, span)| self.calendar(table, span));
-        let context = Context {
-            language: calendar
-                .as_ref()
-                .map_or_else(|| "en".to_owned(), |c| c.language.clone()),
-            timezone: calendar.as_ref().map_or(Tz::UTC, |c| c.timezone),
-            default_duration: calendar
-                .as_ref()
-                .map_or(DEFAULT_DURATION, |c| c.default_duration),
-        };
+        }
+    }
 
-        let mut events = Vec::new();
-        let mut ids: HashMap<String, Range<usize>> = HashMap::new();
-        let event_tables = self.array_of_tables(fields.get("event"), "event");
-        for (table, span) in &event_tables {
-            if let Some(event) = self.event(table, span.clone(), &context) {
+    /// Reads the `[[event]]`s of one section into `events`, checking ids against `ids`.
+    fn events(
+        &mut self,
+        value: Option<&Value<'_>>,
+        context: &Context,
+        events: &mut Vec<Event>,
+        ids: &mut HashMap<String, Range<usize>>,
+    ) {
+        for (table, span) in self.array_of_tables(value, "event") {
+            if let Some(event) = self.event(table, span, context) {
                 events.push(event);
             }
-        }
-        // Ids are checked here, after each event, so that the second one is the one reported.
-        for (table, _) in &event_tables {
-            if let Some(id) = table.get("id")
-                && let Some(s) = id.get_ref().as_str()
-            {
-                if let Some(first) = ids.get(s) {
-                    let line = self.lines.position(first.start).line;
-                    self.push(
-                        Diagnostic::error(id.span(), format!("duplicate event id `{s}`"))
-                            .with_label("used before")
-                            .with_help(format!(
-                                "the first event with this id is on line {line}; \
-                                 every event needs its own id, and an id must never change once published"
-                            )),
-                    );
-                } else {
-                    ids.insert(s.to_owned(), id.span());
-                }
+            let Some(id) = table.get("id") else { continue };
+            let Some(s) = id.get_ref().as_str() else {
+                continue;
+            };
+            if let Some(first) = ids.get(s) {
+                let line = self.line_of(first.start);
+                self.push(
+                    Diagnostic::error(id.span(), format!("duplicate event id `{s}`"))
+                        .with_label("used before")
+                        .with_help(format!(
+                            "the first event with this id is on line {line}; \
+                             every event needs its own id, and an id must never change once published"
+                        )),
+                );
+            } else {
+                ids.insert(s.to_owned(), self.absolute(id.span()));
             }
         }
+    }
 
-        let mut feeds = Vec::new();
-        let mut names: HashMap<String, usize> = HashMap::new();
-        for (table, span) in self.array_of_tables(fields.get("feed"), "feed") {
-            if let Some(feed) = self.feed(table, span.clone(), &context) {
-                if let Some(&line) = names.get(&feed.name) {
-                    let at = table.get("name").map_or(span.clone(), |v| v.span());
-                    self.push(
-                        Diagnostic::error(at, format!("duplicate feed name `{}`", feed.name))
-                            .with_label("used before")
-                            .with_help(format!(
-                                "the first feed with this name is on line {line}; each feed is written to its own `<name>.ics`"
-                            )),
-                    );
-                } else {
-                    names.insert(feed.name.clone(), self.lines.position(span.start).line);
-                }
-                self.feed_warnings(table, span, &feed, &events);
-                feeds.push(feed);
+    /// Reads the `[[feed]]`s of one section into `feeds`, checking names against `names`.
+    fn feeds(
+        &mut self,
+        value: Option<&Value<'_>>,
+        context: &Context,
+        events: &[Event],
+        feeds: &mut Vec<Feed>,
+        names: &mut HashMap<String, usize>,
+    ) {
+        for (table, span) in self.array_of_tables(value, "feed") {
+            let Some(feed) = self.feed(table, span.clone(), context) else {
+                continue;
+            };
+            if let Some(&line) = names.get(&feed.name) {
+                let at = table.get("name").map_or(span.clone(), |v| v.span());
+                self.push(
+                    Diagnostic::error(at, format!("duplicate feed name `{}`", feed.name))
+                        .with_label("used before")
+                        .with_help(format!(
+                            "the first feed with this name is on line {line}; each feed is written to its own `<name>.ics`"
+                        )),
+                );
+            } else {
+                let line = self.line_of(self.absolute(span.clone()).start);
+                names.insert(feed.name.clone(), line);
             }
+            self.feed_warnings(table, span, &feed, events);
+            feeds.push(feed);
         }
-        let mut calendar = calendar?;
-        calendar.events = events;
-        calendar.feeds = feeds;
-        Some(calendar)
     }
 
     /// Reports unknown keys of `table` and returns the known ones.
@@ -555,7 +678,7 @@ impl Loader<'_> {
                 if !map.contains_key(&context.language) {
                     map.insert(context.language.clone(), defaults[0].1.to_owned());
                 }
-                Some(Text::Localized(map))
+                Some(Text::Localized(map.into_iter().collect()))
             }
         }
     }
@@ -1355,7 +1478,7 @@ impl Loader<'_> {
                     );
                     return None;
                 }
-                ok.then_some(Text::Localized(map))
+                ok.then_some(Text::Localized(map.into_iter().collect()))
             }
             other => {
                 self.push(
@@ -1750,6 +1873,8 @@ fn describe(value: &DeValue<'_>) -> &'static str {
         DeValue::Table(_) => "a table",
     }
 }
+
+mod sections;
 
 #[cfg(test)]
 mod tests;

@@ -5,8 +5,6 @@
 //! normalised (CR and CRLF become LF), leading and trailing white space is removed (libical drops
 //! it while ical.js and Python `icalendar` keep it) and control characters are refused.
 
-use std::collections::BTreeMap;
-
 /// A text that is either the same in every language or given per language.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Text {
@@ -14,7 +12,50 @@ pub enum Text {
     Plain(String),
     /// Texts keyed by language tag (`en`, `ko`, `ja`, ...); always holds the calendar's default
     /// language.
-    Localized(BTreeMap<String, String>),
+    Localized(Translations),
+}
+
+/// Texts by language tag, sorted by tag; a short list, lighter than a map for the two or three
+/// languages an event has.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Translations(Vec<(String, String)>);
+
+impl Translations {
+    /// The text in `language`, with the tag as stored.
+    pub fn get(&self, language: &str) -> Option<(&str, &str)> {
+        self.0
+            .iter()
+            .find(|(tag, _)| tag == language)
+            .map(|(tag, text)| (tag.as_str(), text.as_str()))
+    }
+
+    /// Whether there is a text in `language`.
+    pub fn contains(&self, language: &str) -> bool {
+        self.get(language).is_some()
+    }
+
+    /// Every language and its text, sorted by language tag.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .map(|(tag, text)| (tag.as_str(), text.as_str()))
+    }
+}
+
+impl FromIterator<(String, String)> for Translations {
+    /// Collects texts by language; a later text for the same language replaces an earlier one.
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Self {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for (tag, text) in iter {
+            match pairs.iter_mut().find(|(t, _)| *t == tag) {
+                Some(existing) => existing.1 = text,
+                None => pairs.push((tag, text)),
+            }
+        }
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        pairs.shrink_to_fit();
+        Translations(pairs)
+    }
 }
 
 /// A text chosen for one language.
@@ -34,17 +75,20 @@ impl Text {
                 text,
                 language: None,
             },
-            Text::Localized(map) => {
-                let (lang, text) = map
-                    .get_key_value(language)
-                    .or_else(|| map.get_key_value(fallback))
-                    .or_else(|| map.iter().next())
-                    .expect("a localized text holds at least one language");
-                Chosen {
+            Text::Localized(map) => match map
+                .get(language)
+                .or_else(|| map.get(fallback))
+                .or_else(|| map.iter().next())
+            {
+                Some((lang, text)) => Chosen {
                     text,
                     language: Some(lang),
-                }
-            }
+                },
+                None => Chosen {
+                    text: "",
+                    language: None,
+                },
+            },
         }
     }
 
@@ -52,7 +96,7 @@ impl Text {
     pub fn is_empty(&self) -> bool {
         match self {
             Text::Plain(text) => text.is_empty(),
-            Text::Localized(map) => map.values().all(String::is_empty),
+            Text::Localized(map) => map.iter().all(|(_, text)| text.is_empty()),
         }
     }
 }
@@ -118,10 +162,12 @@ mod tests {
 
     #[test]
     fn localized_text_falls_back_to_the_default_language() {
-        let mut map = BTreeMap::new();
-        map.insert("en".to_owned(), "Summit".to_owned());
-        map.insert("ko".to_owned(), "정상회담".to_owned());
-        let text = Text::Localized(map);
+        let text = Text::Localized(
+            [("ko", "정상회담"), ("en", "Summit")]
+                .into_iter()
+                .map(|(l, t)| (l.to_owned(), t.to_owned()))
+                .collect(),
+        );
         assert_eq!(
             text.get("ko", "en"),
             Chosen {

@@ -223,3 +223,48 @@ fn truncated_files_never_panic() {
         assert!(parse(&text).is_ok(), "{file} is valid");
     }
 }
+
+/// Reading a file section by section gives exactly what reading it whole gives, for every
+/// fixture, valid or not.
+#[test]
+fn sections_read_like_the_whole_file() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("events.toml")];
+    for dir in ["tests/fixtures/valid", "tests/fixtures/invalid"] {
+        for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+            files.push(entry.unwrap().path());
+        }
+    }
+    let mut compared = 0;
+    // A repeated `[calendar]` is the one difference: read whole, the TOML parser reports a
+    // duplicate key; read by sections, calfeed says which table repeats which.
+    let comparable = |p: &std::path::PathBuf| {
+        p.extension().is_some_and(|e| e == "toml") && !p.ends_with("duplicate-calendar.toml")
+    };
+    for path in files.into_iter().filter(comparable) {
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        let whole = [sections::Section {
+            range: 0..text.len(),
+            has_calendar: true,
+        }];
+        let Some(by_sections) = walk(&text, &sections::split(&text)) else {
+            continue; // a syntax error: the whole file is parsed instead
+        };
+        let at_once = walk(&text, &whole).expect("one section always gives a result");
+        assert_eq!(
+            format!("{by_sections:?}"),
+            format!("{at_once:?}"),
+            "{}",
+            path.display()
+        );
+        compared += 1;
+    }
+    assert!(compared > 40, "{compared}");
+}
+
+#[test]
+fn calendar_may_come_after_the_events() {
+    let text = "[[event]]\nid = \"a\"\ntitle = \"A\"\nstart = 2025-10-28T10:00:00\n\n[calendar]\nname = \"x\"\ndomain = \"example.org\"\ntimezone = \"Asia/Seoul\"\n";
+    let e = only_event(text);
+    assert_eq!(e.timezone.name(), "Asia/Seoul");
+}

@@ -52,6 +52,7 @@ invalid! {
     all_day_duration_with_hours => "all-day-duration-with-hours",
     calendar_not_table => "calendar-not-table",
     control_character => "control-character",
+    duplicate_calendar => "duplicate-calendar",
     duplicate_feed_name => "duplicate-feed-name",
     duplicate_id => "duplicate-id",
     dst_ambiguous => "dst-ambiguous",
