@@ -516,6 +516,10 @@ impl Loader<'_> {
                         suggested.insert(s);
                         format!("did you mean `{s}`?")
                     }
+                    None if ROOT_KEYS.contains(&name) => format!(
+                        "every key after a table's `[...]` line belongs to that table; \
+                         write `[[{name}]]` tables after it instead"
+                    ),
                     None => format!("the keys allowed here are: {}", allowed.join(", ")),
                 };
                 self.push(
@@ -1164,7 +1168,8 @@ impl Loader<'_> {
         ) else {
             self.push(
                 Diagnostic::error(span, format!("`{key}` is not a real time of day"))
-                    .with_label("leap seconds and 24:00 are not supported"),
+                    .with_label("a leap second")
+                    .with_help("iCalendar has no leap seconds; use :59"),
             );
             return None;
         };
