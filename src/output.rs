@@ -19,6 +19,10 @@ use crate::render::Prepared;
 /// The list of files written by the last build, inside the output folder.
 pub const MANIFEST: &str = ".calfeed-outputs";
 
+/// Temporary files are named `.calfeed-XXXXXX.tmp` until they are complete.
+const TEMP_PREFIX: &str = ".calfeed-";
+const TEMP_SUFFIX: &str = ".tmp";
+
 /// One file written by a build.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
@@ -64,6 +68,7 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 /// (apart from files already renamed into place when a later rename failed, which are complete).
 pub fn build(calendar: &Calendar, dir: &Path, stamp: DateTime<Utc>) -> Result<Report, OutputError> {
     fs::create_dir_all(dir).map_err(io_error(dir))?;
+    remove_leftovers(dir);
     let prepared = Prepared::new(calendar, stamp);
     let views = prepared.views();
 
@@ -73,8 +78,8 @@ pub fn build(calendar: &Calendar, dir: &Path, stamp: DateTime<Utc>) -> Result<Re
         let file = format!("{}.ics", view.name);
         let target = dir.join(&file);
         let temp = tempfile::Builder::new()
-            .prefix(".calfeed-")
-            .suffix(".tmp")
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
             .tempfile_in(dir)
             .map_err(io_error(&target))?;
         let writer = BufWriter::with_capacity(1 << 16, temp);
@@ -119,6 +124,20 @@ pub fn build(calendar: &Calendar, dir: &Path, stamp: DateTime<Utc>) -> Result<Re
     Ok(Report { written, removed })
 }
 
+/// Removes temporary files that an interrupted build left behind, so they are not published.
+fn remove_leftovers(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Feeds are world-readable like any other published file (temporary files start private).
 fn set_readable(path: &Path) -> io::Result<()> {
     #[cfg(unix)]
@@ -157,8 +176,8 @@ fn is_feed_file(name: &str) -> bool {
 fn write_manifest(dir: &Path, files: &BTreeSet<String>) -> Result<(), OutputError> {
     let path = dir.join(MANIFEST);
     let mut temp = tempfile::Builder::new()
-        .prefix(".calfeed-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(io_error(&path))?;
     let mut text = String::from(

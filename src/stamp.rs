@@ -8,9 +8,14 @@ use chrono::{DateTime, Utc};
 /// The environment variable that fixes the build time.
 pub const VARIABLE: &str = "SOURCE_DATE_EPOCH";
 
+/// 9999-12-31T23:59:59Z, the last instant an iCalendar date-time can hold.
+const LATEST: i64 = 253_402_300_799;
+
 /// `SOURCE_DATE_EPOCH` holds something other than a whole number of seconds.
 #[derive(Debug, thiserror::Error)]
-#[error("SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, found `{0}`")]
+#[error(
+    "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC (before the year 10000), found `{0}`"
+)]
 pub struct StampError(pub String);
 
 /// The stamp for a build: `SOURCE_DATE_EPOCH` if set, else `now`.
@@ -21,6 +26,8 @@ pub struct StampError(pub String);
 /// assert_eq!(stamp(Some("1767225600"), now).unwrap().to_rfc3339(), "2026-01-01T00:00:00+00:00");
 /// assert_eq!(stamp(None, now).unwrap(), now);
 /// assert!(stamp(Some("yesterday"), now).is_err());
+/// assert!(stamp(Some("-1"), now).is_err());
+/// assert!(stamp(Some("253402300800"), now).is_err());
 /// ```
 pub fn stamp(
     source_date_epoch: Option<&str>,
@@ -31,6 +38,7 @@ pub fn stamp(
         Some(value) => value
             .parse::<i64>()
             .ok()
+            .filter(|seconds| (0..=LATEST).contains(seconds))
             .and_then(|seconds| DateTime::from_timestamp(seconds, 0))
             .ok_or_else(|| StampError(value.to_owned())),
     }

@@ -86,7 +86,7 @@ fn invalid_source_date_epoch_is_an_error() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stderr(&output),
-        "error: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC, found `last tuesday`\n"
+        "error: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 UTC (before the year 10000), found `last tuesday`\n"
     );
     assert!(!out.path().join("feeds").exists());
 }
@@ -103,6 +103,8 @@ fn stale_feeds_are_removed_and_other_files_kept() {
     .unwrap();
     build(&input, &out);
     fs::write(out.join("index.html"), "<h1>My feeds</h1>").unwrap();
+    // What an interrupted build would leave behind.
+    fs::write(out.join(".calfeed-a1b2c3.tmp"), "BEGIN:VCALENDAR").unwrap();
     fs::write(out.join("notes.ics"), "not calfeed's").unwrap();
 
     // Drop the Japanese feed from the input.
