@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use crate::common::{build, calfeed, files, fixture, root, stderr, stdout};
+use crate::common::{build, build_command, calfeed, files, fixture, root, stderr, stdout};
 
 #[test]
 fn build_writes_all_and_every_feed() {
@@ -55,15 +55,11 @@ fn identical_input_gives_byte_identical_output() {
 #[test]
 fn source_date_epoch_sets_dtstamp_of_events_without_updated() {
     let out = tempfile::tempdir().unwrap();
-    let status = calfeed()
+    let output = build_command(&fixture("valid/utc-style.toml"), out.path())
         .env("SOURCE_DATE_EPOCH", "1700000000")
-        .args(["build", "--input"])
-        .arg(fixture("valid/utc-style.toml"))
-        .arg("--out")
-        .arg(out.path())
-        .status()
+        .output()
         .unwrap();
-    assert!(status.success());
+    assert!(output.status.success(), "{}", stderr(&output));
     let text = fs::read_to_string(out.path().join("all.ics")).unwrap();
     assert_eq!(
         text.matches("DTSTAMP:20231114T221320Z\r\n").count(),
@@ -75,12 +71,8 @@ fn source_date_epoch_sets_dtstamp_of_events_without_updated() {
 #[test]
 fn invalid_source_date_epoch_is_an_error() {
     let out = tempfile::tempdir().unwrap();
-    let output = calfeed()
+    let output = build_command(&fixture("valid/utc-style.toml"), &out.path().join("feeds"))
         .env("SOURCE_DATE_EPOCH", "last tuesday")
-        .args(["build", "--input"])
-        .arg(fixture("valid/utc-style.toml"))
-        .arg("--out")
-        .arg(out.path().join("feeds"))
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -155,13 +147,7 @@ fn a_failed_build_writes_and_deletes_nothing() {
         .replace("name = \"korean\"", "name = \"Korean Feed\"")
         .replace("start = 2026-02-10", "start = 2026-02-30");
     fs::write(&input, broken).unwrap();
-    let output = calfeed()
-        .args(["build", "--input"])
-        .arg(&input)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let output = build_command(&input, &out).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr(&output).contains("nothing was written"),
@@ -180,11 +166,7 @@ fn unwritable_output_is_an_error_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     let blocker = dir.path().join("public");
     fs::write(&blocker, "a file where the folder should be").unwrap();
-    let output = calfeed()
-        .args(["build", "--input"])
-        .arg(fixture("valid/utc-style.toml"))
-        .arg("--out")
-        .arg(&blocker)
+    let output = build_command(&fixture("valid/utc-style.toml"), &blocker)
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));

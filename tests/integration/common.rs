@@ -20,16 +20,21 @@ pub fn calfeed() -> Command {
     command
 }
 
-/// Runs `calfeed build` on `input` into `out`, asserting success.
-pub fn build(input: &Path, out: &Path) -> Output {
-    let output = calfeed()
+/// `calfeed build --input <input> --out <out>`, ready to run.
+pub fn build_command(input: &Path, out: &Path) -> Command {
+    let mut command = calfeed();
+    command
         .arg("build")
         .arg("--input")
         .arg(input)
         .arg("--out")
-        .arg(out)
-        .output()
-        .expect("calfeed runs");
+        .arg(out);
+    command
+}
+
+/// Runs `calfeed build` on `input` into `out`, asserting success.
+pub fn build(input: &Path, out: &Path) -> Output {
+    let output = build_command(input, out).output().expect("calfeed runs");
     assert!(
         output.status.success(),
         "calfeed build {} failed:\n{}",
