@@ -60,8 +60,8 @@ fn the_default_dataset_reads_the_same_in_three_parsers() {
 
 /// Every zone chrono-tz knows, as a generated VTIMEZONE valid from 1970, must give chrono-tz's
 /// offset at sampled instants from 1970 to 2037: the first of every month, and one second
-/// before, at and after every transition. Python `icalendar` is asked for the offset at each
-/// UTC instant; ical.js converts each unambiguous wall time back to UTC.
+/// before, at and after every transition. Python `icalendar` and libical are asked for the offset
+/// at each UTC instant; all three parsers convert each unambiguous wall time back to UTC.
 #[test]
 fn every_zone_sweeps_1970_to_2037_through_independent_parsers() {
     let dir = tempfile::tempdir().unwrap();

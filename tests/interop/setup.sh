@@ -3,8 +3,9 @@
 # is missing is installed.  Meant for root on Debian bookworm (CI and developers);
 # as another user, apt-get runs through sudo when packages are missing.
 #
-#   Debian:  libical-dev + pkg-config + a C compiler (libical_instants.c is compiled
-#            on demand by check.py), python3-pip if pip is missing
+#   Debian:  libical-dev + pkg-config + a C compiler (libical_instants.c and
+#            libical_offsets.c are compiled on demand by check.py and sweep.py),
+#            python3-pip if pip is missing
 #   Python:  requirements.txt (icalendar, tzdata) into $PYTHON (default python3)
 #   Node:    npm ci (ical.js from package-lock.json); node itself must be present
 set -euo pipefail

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Zone sweep: check calfeed's VTIMEZONEs against sampled instants with two parsers.
+"""Zone sweep: check calfeed's VTIMEZONEs against sampled instants with three parsers.
 
 usage: sweep.py --ics ZONES.ics --samples SAMPLES.json [--report report.json]
-                [--max-print 40] [--parsers icalendar,ical.js]
+                [--max-print 40] [--parsers icalendar,ical.js,libical] [--build-dir DIR]
 
 ZONES.ics holds one VTIMEZONE per IANA zone; SAMPLES.json is
   {"zones": [{"tzid": "Europe/Berlin",
@@ -17,6 +17,14 @@ Checks, per zone, with a tz built from that zone's VTIMEZONE only:
                          sample's offset (in one of its two folds), for every sample
               wall->utc: for unique samples, wall time in the tz -> the sample's instant
   ical.js     wall->utc: for unique samples (sweep_icaljs.mjs, one node process)
+  libical     offset:    icaltimezone_get_utc_offset_of_utc_time at the instant
+                         equals the sample's offset, for every sample
+              wall->utc: for unique samples, icaltime_as_timet_with_zone
+                         (libical_offsets.c, one process, compiled into --build-dir
+                         when missing or older than its source; it reads the samples
+                         from a text file this script writes)
+
+ical.js and libical run in their own processes while Python checks icalendar.
 
 The icalendar offset check deliberately avoids datetime.fromtimestamp(unix, tz):
 the VTIMEZONE tz is dateutil's tzical, whose fromutc() is the generic algorithm of
@@ -32,10 +40,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -43,7 +54,8 @@ from pathlib import Path
 from icalendar import Calendar
 
 HERE = Path(__file__).resolve().parent
-PARSERS = ("icalendar", "ical.js")
+REPO = HERE.parent.parent
+PARSERS = ("icalendar", "ical.js", "libical")
 EPOCH = datetime(1970, 1, 1)
 KEEP = 1000  # mismatches kept per parser (all are counted)
 
@@ -155,6 +167,99 @@ def start_icaljs(ics: Path, samples: Path, out) -> subprocess.Popen:
                              str(KEEP)], stdout=out, stderr=subprocess.PIPE, text=True)
 
 
+def build_libical_offsets(build_dir: Path) -> Path:
+    """Compile libical_offsets.c into build_dir (when missing or out of date)."""
+    source = HERE / "libical_offsets.c"
+    binary = build_dir / "libical_offsets"
+    if binary.exists() and binary.stat().st_mtime >= source.stat().st_mtime:
+        return binary
+    try:
+        flags = subprocess.run(["pkg-config", "--cflags", "--libs", "libical"], check=True,
+                               capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise RuntimeError("pkg-config cannot find libical (run tests/interop/setup.sh)") from exc
+    build_dir.mkdir(parents=True, exist_ok=True)
+    # Several sweeps or checks may run at once: compile to a private name and rename, so
+    # nobody ever runs a half-written binary.
+    partial = build_dir / f"libical_offsets.{os.getpid()}.tmp"
+    cmd = [os.environ.get("CC", "cc"), "-O2", "-std=c11", "-D_POSIX_C_SOURCE=200809L",
+           "-o", str(partial), str(source), *shlex.split(flags)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        partial.unlink(missing_ok=True)
+        raise RuntimeError(f"compiling libical_offsets failed (exit {done.returncode}):\n"
+                           + done.stderr.strip()[-2000:])
+    os.replace(partial, binary)
+    return binary
+
+
+def write_libical_samples(zones: list[dict], path: Path) -> None:
+    """The samples in the line format libical_offsets.c reads."""
+    with path.open("w", encoding="utf-8") as out:
+        for zone in zones:
+            out.write(f"Z {zone['tzid']}\n")
+            out.write("".join(f"{unix} {offset} {wall} {1 if unique else 0}\n"
+                              for unix, offset, wall, unique in zone["samples"]))
+
+
+def run_libical(ics: Path, zones: list[dict], build_dir: Path, tmp: Path,
+                tally: Tally) -> None:
+    """Run libical_offsets on all zones and fill `tally` (meant for a thread: anything
+    that goes wrong ends up in tally.error, so it cannot pass unnoticed)."""
+    try:
+        libical_tally(ics, zones, build_dir, tmp, tally)
+    except Exception as exc:  # noqa: BLE001 - reported as NOT RUN, which fails the sweep
+        tally.error = f"{type(exc).__name__}: {exc}"
+
+
+def libical_tally(ics: Path, zones: list[dict], build_dir: Path, tmp: Path,
+                  tally: Tally) -> None:
+    try:
+        samples = tmp / "samples.txt"
+        write_libical_samples(zones, samples)
+        binary = build_libical_offsets(build_dir)
+        done = subprocess.run([str(binary), str(ics), str(samples)], capture_output=True,
+                              text=True, encoding="utf-8")
+    except (OSError, RuntimeError) as exc:
+        tally.error = str(exc)
+        return
+    lines = done.stdout.splitlines()
+    if done.returncode != 0 or not lines or not lines[-1].startswith("T\t"):
+        tally.error = (f"libical_offsets exited {done.returncode}: "
+                       f"{done.stderr.strip()[-2000:]}")
+        return
+    for line in lines[:-1]:
+        kind, *fields = line.split("\t")
+        if kind == "V":
+            tally.fail({"tzid": zones[int(fields[0])]["tzid"], "check": "vtimezone",
+                        "expected": "present" if fields[1] == "missing" else "usable",
+                        "got": fields[1]})
+        elif kind == "M":
+            check, zone_no, sample_no, got = fields
+            zone = zones[int(zone_no)]
+            unix, offset, wall, _unique = zone["samples"][int(sample_no)]
+            entry = {"tzid": zone["tzid"], "check": check, "unix": unix, "wall": wall,
+                     "offset": offset}
+            if check == "offset":
+                entry.update(expected=offset, got=int(got))
+            else:
+                entry.update(expected=unix, got=int(got), got_offset=unix + offset - int(got))
+            tally.fail(entry)
+        else:
+            tally.error = f"libical_offsets printed an unexpected line: {line[:200]}"
+            return
+    zones_n, samples_n, offset_checks, wall_checks, zones_read, samples_read = \
+        map(int, lines[-1].split("\t")[1:])
+    total = sum(len(z["samples"]) for z in zones)
+    if (zones_read, samples_read) != (len(zones), total):
+        tally.error = (f"libical_offsets read {zones_read} zones and {samples_read} samples "
+                       f"of {len(zones)} and {total}")
+        return
+    tally.zones, tally.samples = zones_n, samples_n
+    tally.checks["offset"] = offset_checks
+    tally.checks["wall->utc"] = wall_checks
+
+
 def describe(entry: dict) -> str:
     where = entry["tzid"]
     if "unix" in entry:
@@ -198,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="mismatches printed per parser (all are counted; default 40)")
     ap.add_argument("--parsers", default=",".join(PARSERS),
                     help="comma-separated subset of " + ", ".join(PARSERS))
+    ap.add_argument("--build-dir", type=Path, default=REPO / "target" / "interop",
+                    help="where libical_offsets is compiled (default target/interop)")
     args = ap.parse_args(argv)
     parsers = [p.strip() for p in args.parsers.split(",") if p.strip()]
     if not parsers or any(p not in PARSERS for p in parsers):
@@ -211,16 +318,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"sweep.py: cannot read the input: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 2
 
-    tallies: dict[str, Tally] = {}
-    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as js_out:
-        # ical.js runs in its own process while Python checks.
+    tallies: dict[str, Tally] = {p: Tally(p) for p in parsers}
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as js_out, \
+            tempfile.TemporaryDirectory(prefix="sweep-") as tmp:
+        # ical.js and libical run in their own processes while Python checks.
         node = None
         if "ical.js" in parsers:
-            tallies["ical.js"] = Tally("ical.js")
             try:
                 node = start_icaljs(args.ics.resolve(), args.samples.resolve(), js_out)
             except RuntimeError as exc:
                 tallies["ical.js"].error = str(exc)
+        libical = None
+        if "libical" in parsers:
+            libical = threading.Thread(target=run_libical, args=(
+                args.ics.resolve(), zones, args.build_dir.resolve(), Path(tmp),
+                tallies["libical"]))
+            libical.start()
 
         samples_tally = Tally("samples")
         check_samples_file(zones, samples_tally)
@@ -233,8 +346,10 @@ def main(argv: list[str] | None = None) -> int:
                 duplicates.append(tzid)
             vtimezones[tzid] = vtz
         if "icalendar" in parsers:
-            tallies["icalendar"] = Tally("icalendar")
             check_icalendar(vtimezones, zones, tallies["icalendar"])
+
+        if libical is not None:
+            libical.join()
 
         if node is not None:
             stderr = node.communicate()[1]
