@@ -259,3 +259,26 @@ fn current_rules_are_open_ended_and_ended_rules_are_not() {
         }
     }
 }
+
+/// Python `icalendar` (through dateutil) reads a UTC `UNTIL` as local time; in zones east of UTC
+/// an `UNTIL` equal to the last onset then dropped that onset, and Karachi stayed at +06 after
+/// 2009. `UNTIL` now lies a day after the last onset, which every reader counts the same way.
+#[test]
+fn regression_until_read_as_local_time_keeps_the_last_onset() {
+    let v = vtimezone(zone("Asia/Karachi"), at("2008-01-10T07:00:00Z"));
+    let t = text(&v);
+    // 1 November fell on a Saturday in 2008 and a Sunday in 2009: only the day of the month
+    // repeats. The last onset is 2009-11-01T00:00+06:00 = 2009-10-31T18:00Z.
+    assert!(
+        t.contains(
+            "DTSTART:20081101T000000\nRRULE:FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=1;UNTIL=20091101T180000Z\n\
+             TZOFFSETFROM:+0600\nTZOFFSETTO:+0500"
+        ),
+        "{t}"
+    );
+    let expanded = onsets(&v);
+    assert_eq!(
+        expanded.last(),
+        Some(&(at("2009-10-31T18:00:00Z").timestamp(), 5 * 3600))
+    );
+}
