@@ -2,8 +2,9 @@
 //!
 //! Titles, descriptions, locations and participant names are [`Text`]s. Before they reach a feed
 //! they pass through [`clean`], which makes them read the same in every client: line breaks are
-//! normalised (CR and CRLF become LF), leading and trailing white space is removed (libical drops
-//! it while ical.js and Python `icalendar` keep it) and control characters are refused.
+//! normalised (CR, CRLF and the Unicode line and paragraph separators become LF), leading and
+//! trailing white space is removed (libical drops it while ical.js and Python `icalendar` keep
+//! it) and control characters are refused.
 
 /// A text that is either the same in every language or given per language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,19 +120,13 @@ pub enum TextError {
 /// assert!(calfeed::text::clean("bell\u{7}").is_err());
 /// ```
 pub fn clean(input: &str) -> Result<String, TextError> {
-    let normalized = input.replace("\r\n", "\n").replace('\r', "\n");
-    if let Some(c) = normalized
-        .chars()
-        .find(|&c| c != '\n' && (c.is_control() || is_line_separator(c)))
-    {
+    let normalized = input
+        .replace("\r\n", "\n")
+        .replace(['\r', '\u{2028}', '\u{2029}'], "\n");
+    if let Some(c) = normalized.chars().find(|&c| c != '\n' && c.is_control()) {
         return Err(TextError::ControlCharacter { code: c as u32 });
     }
     Ok(normalized.trim().to_owned())
-}
-
-/// Unicode line and paragraph separators, which some clients treat as line breaks.
-fn is_line_separator(c: char) -> bool {
-    matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 #[cfg(test)]
@@ -153,10 +148,7 @@ mod tests {
             clean("a\u{1b}[31m"),
             Err(TextError::ControlCharacter { code: 0x1b })
         );
-        assert_eq!(
-            clean("x\u{2028}y"),
-            Err(TextError::ControlCharacter { code: 0x2028 })
-        );
+        assert_eq!(clean("x\u{2028}y\u{2029}z").unwrap(), "x\ny\nz");
         assert!(clean("\u{85}").is_err());
     }
 
