@@ -174,7 +174,9 @@ fn render_one(out: &mut String, d: &Diagnostic, path: &str, index: &LineIndex<'_
     let _ = writeln!(out, "{gutter} |");
     let _ = writeln!(out, "{number} | {}", line.replace('\t', " "));
     // The caret covers the span on its first line, at least one column.
-    let end = floor_char_boundary(text, d.span.end.clamp(start, line_start + line.len()));
+    // (A span may start on the line break itself, past the shown text.)
+    let line_end = (line_start + line.len()).max(start);
+    let end = floor_char_boundary(text, d.span.end.clamp(start, line_end));
     let width = text[start..end].chars().count().max(1);
     let pad = " ".repeat(pos.column - 1);
     let carets = "^".repeat(width);
@@ -267,6 +269,15 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains("1 | x = [\n  |     ^\n"), "{shown}");
+    }
+
+    #[test]
+    fn spans_on_a_line_break_render() {
+        let text = "a = 1\r\nb = 2\n";
+        for start in 0..text.len() {
+            let d = Diagnostic::error(start..start + 3, "x");
+            assert!(render(&[d], "f.toml", text).contains("--> f.toml:"));
+        }
     }
 
     #[test]

@@ -6,4 +6,5 @@ mod common;
 mod dataset;
 mod errors;
 mod interop;
+mod robustness;
 mod snapshots;
