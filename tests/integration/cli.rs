@@ -3,7 +3,9 @@
 
 use std::fs;
 
-use crate::common::{build, build_command, calfeed, files, fixture, root, stderr, stdout};
+use crate::common::{
+    Workspace, build, build_command, calfeed, files, fixture, root, stderr, stdout, workspace,
+};
 
 #[test]
 fn build_writes_all_and_every_feed() {
@@ -85,15 +87,8 @@ fn invalid_source_date_epoch_is_an_error() {
 
 #[test]
 fn stale_feeds_are_removed_and_other_files_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("events.toml");
-    let out = dir.path().join("public");
-    fs::write(
-        &input,
-        fs::read_to_string(fixture("valid/text.toml")).unwrap(),
-    )
-    .unwrap();
-    build(&input, &out);
+    let Workspace { input, out, .. } = &workspace("valid/text.toml");
+    build(input, out);
     fs::write(out.join("index.html"), "<h1>My feeds</h1>").unwrap();
     // What an interrupted build would leave behind.
     fs::write(out.join(".calfeed-a1b2c3.tmp"), "BEGIN:VCALENDAR").unwrap();
@@ -127,15 +122,8 @@ fn stale_feeds_are_removed_and_other_files_kept() {
 
 #[test]
 fn a_failed_build_writes_and_deletes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("events.toml");
-    let out = dir.path().join("public");
-    fs::write(
-        &input,
-        fs::read_to_string(fixture("valid/text.toml")).unwrap(),
-    )
-    .unwrap();
-    build(&input, &out);
+    let Workspace { input, out, .. } = &workspace("valid/text.toml");
+    build(input, out);
     let before: Vec<(String, Vec<u8>)> = files(&out)
         .into_iter()
         .map(|f| (f.clone(), fs::read(out.join(&f)).unwrap()))

@@ -20,6 +20,29 @@ pub fn calfeed() -> Command {
     command
 }
 
+/// A folder holding a copy of a fixture as `events.toml`, and where its feeds go (`public/`).
+pub struct Workspace {
+    /// Kept so that the folder lives as long as the workspace.
+    _dir: tempfile::TempDir,
+    /// The copied `events.toml`.
+    pub input: PathBuf,
+    /// The output folder (not created).
+    pub out: PathBuf,
+}
+
+/// Copies the fixture at `relative` into a fresh folder.
+pub fn workspace(relative: &str) -> Workspace {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("events.toml");
+    std::fs::copy(fixture(relative), &input).unwrap();
+    let out = dir.path().join("public");
+    Workspace {
+        _dir: dir,
+        input,
+        out,
+    }
+}
+
 /// `calfeed build --input <input> --out <out>`, ready to run.
 pub fn build_command(input: &Path, out: &Path) -> Command {
     let mut command = calfeed();

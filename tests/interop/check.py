@@ -27,9 +27,7 @@ from __future__ import annotations
 import argparse
 import importlib.resources
 import json
-import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -44,6 +42,8 @@ import zoneinfo
 # pinned `tzdata` package.
 zoneinfo.reset_tzpath(to=())
 import tzdata  # noqa: E402  (after reset_tzpath on purpose; fails loudly if missing)
+
+from clibs import compile_libical_program  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -433,27 +433,10 @@ class ReaderFailure(Exception):
 
 def build_libical(build_dir: Path) -> Path:
     """Compile libical_instants.c into build_dir (when missing or out of date)."""
-    source = HERE / "libical_instants.c"
-    binary = build_dir / "libical_instants"
-    if binary.exists() and binary.stat().st_mtime >= source.stat().st_mtime:
-        return binary
     try:
-        flags = subprocess.run(["pkg-config", "--cflags", "--libs", "libical"], check=True,
-                               capture_output=True, text=True).stdout
-    except (OSError, subprocess.CalledProcessError) as exc:
-        raise ReaderFailure("pkg-config cannot find libical (run tests/interop/setup.sh)") from exc
-    build_dir.mkdir(parents=True, exist_ok=True)
-    # Several checks may run at once (cargo runs tests in parallel): compile to a private name
-    # and rename, so no check ever runs a half-written binary.
-    partial = build_dir / f"libical_instants.{os.getpid()}.tmp"
-    cmd = [os.environ.get("CC", "cc"), "-O2", "-std=c11", "-D_POSIX_C_SOURCE=200809L",
-           "-o", str(partial), str(source), *shlex.split(flags)]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        partial.unlink(missing_ok=True)
-        raise ReaderFailure(f"compiling libical_instants failed:\n{done.stderr}")
-    os.replace(partial, binary)
-    return binary
+        return compile_libical_program("libical_instants", build_dir)
+    except RuntimeError as exc:
+        raise ReaderFailure(str(exc)) from exc
 
 
 def reader_command(parser: str, build_dir: Path) -> list[str]:

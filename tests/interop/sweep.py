@@ -40,8 +40,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shlex
 import shutil
 import subprocess
 import sys
@@ -52,6 +50,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from icalendar import Calendar
+
+from clibs import compile_libical_program
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -169,28 +169,7 @@ def start_icaljs(ics: Path, samples: Path, out) -> subprocess.Popen:
 
 def build_libical_offsets(build_dir: Path) -> Path:
     """Compile libical_offsets.c into build_dir (when missing or out of date)."""
-    source = HERE / "libical_offsets.c"
-    binary = build_dir / "libical_offsets"
-    if binary.exists() and binary.stat().st_mtime >= source.stat().st_mtime:
-        return binary
-    try:
-        flags = subprocess.run(["pkg-config", "--cflags", "--libs", "libical"], check=True,
-                               capture_output=True, text=True).stdout
-    except (OSError, subprocess.CalledProcessError) as exc:
-        raise RuntimeError("pkg-config cannot find libical (run tests/interop/setup.sh)") from exc
-    build_dir.mkdir(parents=True, exist_ok=True)
-    # Several sweeps or checks may run at once: compile to a private name and rename, so
-    # nobody ever runs a half-written binary.
-    partial = build_dir / f"libical_offsets.{os.getpid()}.tmp"
-    cmd = [os.environ.get("CC", "cc"), "-O2", "-std=c11", "-D_POSIX_C_SOURCE=200809L",
-           "-o", str(partial), str(source), *shlex.split(flags)]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    if done.returncode != 0:
-        partial.unlink(missing_ok=True)
-        raise RuntimeError(f"compiling libical_offsets failed (exit {done.returncode}):\n"
-                           + done.stderr.strip()[-2000:])
-    os.replace(partial, binary)
-    return binary
+    return compile_libical_program("libical_offsets", build_dir)
 
 
 def write_libical_samples(zones: list[dict], path: Path) -> None:
