@@ -95,21 +95,21 @@ fn stale_feeds_are_removed_and_other_files_kept() {
     fs::write(out.join("notes.ics"), "not calfeed's").unwrap();
 
     // Drop the Japanese feed from the input.
-    let text = fs::read_to_string(&input).unwrap();
+    let text = fs::read_to_string(input).unwrap();
     let without = text.replace(
         "[[feed]]\nname = \"japanese\"\ntitle = { en = \"In Japanese\", ja = \"日本語\" }\nlanguage = \"ja\"\n",
         "",
     );
     assert_ne!(text, without);
-    fs::write(&input, without).unwrap();
-    let output = build(&input, &out);
+    fs::write(input, without).unwrap();
+    let output = build(input, out);
     assert!(
         stderr(&output).contains("japanese.ics"),
         "{}",
         stderr(&output)
     );
     assert_eq!(
-        files(&out),
+        files(out),
         [
             ".calfeed-outputs",
             "all.ics",
@@ -124,25 +124,25 @@ fn stale_feeds_are_removed_and_other_files_kept() {
 fn a_failed_build_writes_and_deletes_nothing() {
     let Workspace { input, out, .. } = &workspace("valid/text.toml");
     build(input, out);
-    let before: Vec<(String, Vec<u8>)> = files(&out)
+    let before: Vec<(String, Vec<u8>)> = files(out)
         .into_iter()
         .map(|f| (f.clone(), fs::read(out.join(&f)).unwrap()))
         .collect();
 
     // Break the input and remove a feed: neither change may reach the folder.
-    let broken = fs::read_to_string(&input)
+    let broken = fs::read_to_string(input)
         .unwrap()
         .replace("name = \"korean\"", "name = \"Korean Feed\"")
         .replace("start = 2026-02-10", "start = 2026-02-30");
-    fs::write(&input, broken).unwrap();
-    let output = build_command(&input, &out).output().unwrap();
+    fs::write(input, broken).unwrap();
+    let output = build_command(input, out).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr(&output).contains("nothing was written"),
         "{}",
         stderr(&output)
     );
-    let after: Vec<(String, Vec<u8>)> = files(&out)
+    let after: Vec<(String, Vec<u8>)> = files(out)
         .into_iter()
         .map(|f| (f.clone(), fs::read(out.join(&f)).unwrap()))
         .collect();
