@@ -64,12 +64,6 @@ impl Diagnostic {
         self
     }
 
-    /// Adds a hint if there is one.
-    pub fn with_help_opt(mut self, help: Option<String>) -> Self {
-        self.help = help;
-        self
-    }
-
     /// Whether this diagnostic rejects the input.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error

@@ -181,7 +181,13 @@ fn walk(text: &str, sections: &[sections::Section]) -> Option<Result<Loaded, Vec
             .map(|e| {
                 let span = e.span().unwrap_or(0..0);
                 let span = span.start + section.range.start..span.end + section.range.start;
-                Diagnostic::error(span, format!("invalid TOML: {}", e.message().trim_end()))
+                let message = e.message().trim_end();
+                let help = if message.contains("date") || message.contains("time") {
+                    "dates are written 2025-10-28, times 2025-10-28T10:00:00, and the day must exist"
+                } else {
+                    "events.toml is TOML (https://toml.io): check the quotes, brackets and `=` here"
+                };
+                Diagnostic::error(span, format!("invalid TOML: {message}")).with_help(help)
             })
             .collect();
         sort(&mut diagnostics);
@@ -725,9 +731,11 @@ impl Loader<'_> {
                     self.push(
                         Diagnostic::warning(item.span(), format!("no event has the tag `{tag}`"))
                             .with_label("unused tag")
-                            .with_help_opt(
-                                diag::suggest(tag, sorted).map(|s| format!("did you mean `{s}`?")),
-                            ),
+                            .with_help(match diag::suggest(tag, sorted) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => "check the spelling, or add the tag to the events this feed should hold"
+                                    .to_owned(),
+                            }),
                     );
                 }
             }

@@ -302,10 +302,12 @@ impl Loader<'_> {
         };
         let Some(time) = dt.time else {
             if dt.offset.is_some() {
-                self.push(Diagnostic::error(
-                    span,
-                    format!("`{key}` has an offset but no time"),
-                ));
+                self.push(
+                    Diagnostic::error(span, format!("`{key}` has an offset but no time"))
+                        .with_help(
+                            "a date without a time has no offset; remove it for an all-day event",
+                        ),
+                );
                 return None;
             }
             return Some(RawTime::Date(naive_date));

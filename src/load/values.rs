@@ -89,7 +89,10 @@ impl Loader<'_> {
             Ok(d) if d.is_zero() => {
                 self.push(
                     Diagnostic::error(v.span(), format!("`{key}` must be longer than zero"))
-                        .with_label("zero"),
+                        .with_label("zero")
+                        .with_help(
+                            "give a length such as \"PT1H\", or remove the key for the default",
+                        ),
                 );
                 None
             }
@@ -109,9 +112,13 @@ impl Loader<'_> {
         self.push(
             Diagnostic::error(span, format!("unknown status `{given}`"))
                 .with_label("expected confirmed, tentative or cancelled")
-                .with_help_opt(
-                    diag::suggest(given, Status::NAMES).map(|s| format!("did you mean `{s}`?")),
-                ),
+                .with_help(match diag::suggest(given, Status::NAMES) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => {
+                        "a planned or proposed event is `tentative`; one called off is `cancelled`"
+                            .to_owned()
+                    }
+                }),
         );
     }
 
@@ -142,7 +149,10 @@ impl Loader<'_> {
                         v.span(),
                         format!("`{key}` must be a string, found {}", describe(other)),
                     )
-                    .with_label("expected a string in quotes"),
+                    .with_label("expected a string in quotes")
+                    .with_help(format!(
+                        "write the value in double quotes: `{key} = \"...\"`"
+                    )),
                 );
                 None
             }
@@ -184,7 +194,10 @@ impl Loader<'_> {
                                 describe(other)
                             ),
                         )
-                        .with_label("expected a string in quotes"),
+                        .with_label("expected a string in quotes")
+                        .with_help(format!(
+                            "put every entry in double quotes: `{key} = [\"...\", \"...\"]`"
+                        )),
                     );
                 }
             }
@@ -299,7 +312,11 @@ impl Loader<'_> {
                                         describe(other)
                                     ),
                                 )
-                                .with_label("expected a string in quotes"),
+                                .with_label("expected a string in quotes")
+                                .with_help(format!(
+                                    "write the text in double quotes: `{} = \"...\"`",
+                                    lang.get_ref()
+                                )),
                             );
                         }
                     }
@@ -490,7 +507,8 @@ impl Loader<'_> {
                         v.span(),
                         format!("`{key}` must be a number, found {}", describe(v.get_ref())),
                     )
-                    .with_label("expected degrees, e.g. 35.68"),
+                    .with_label("expected degrees, e.g. 35.68")
+                    .with_help(format!("write the number without quotes: `{key} = 35.68`")),
                 );
                 None
             }
@@ -614,7 +632,8 @@ impl Loader<'_> {
                             describe(v.get_ref())
                         ),
                     )
-                    .with_label("expected e.g. 0"),
+                    .with_label("expected e.g. 0")
+                    .with_help("write a whole number without quotes: `sequence = 0`"),
                 );
                 None
             }
