@@ -33,6 +33,20 @@ macro_rules! invalid {
             }
         )*
 
+        /// Every problem reported for the fixtures above says how to fix it.
+        #[test]
+        fn every_problem_comes_with_a_hint() {
+            let mut checked = 0;
+            for file in [$($file),*] {
+                let shown = check(file);
+                for block in shown.split("\n\n").filter(|b| b.contains(" --> ")) {
+                    assert!(block.contains("= help: "), "{file}: no hint in\n{block}");
+                    checked += 1;
+                }
+            }
+            assert!(checked > 70, "{checked}");
+        }
+
         /// Every fixture in the folder has a test above.
         #[test]
         fn every_fixture_is_tested() {
