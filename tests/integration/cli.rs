@@ -238,3 +238,25 @@ fn default_paths_are_events_toml_and_public() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(dir.path().join("public/all.ics").is_file());
 }
+
+#[test]
+fn windows_line_endings_in_the_input_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let crlf = dir.path().join("events.toml");
+    let text = fs::read_to_string(root().join("events.toml")).unwrap();
+    assert!(
+        text.contains("\"\"\""),
+        "the dataset has multi-line strings"
+    );
+    fs::write(&crlf, text.replace('\n', "\r\n")).unwrap();
+    let (a, b) = (dir.path().join("crlf"), dir.path().join("lf"));
+    build(&crlf, &a);
+    build(&root().join("events.toml"), &b);
+    for name in files(&b) {
+        assert_eq!(
+            fs::read(a.join(&name)).unwrap(),
+            fs::read(b.join(&name)).unwrap(),
+            "{name}"
+        );
+    }
+}
