@@ -98,25 +98,12 @@ impl Loader<'_> {
         let end = end_value.map(|v| (self.raw_time(v, "end"), v));
         let duration_value = f.get("duration");
         let duration = duration_value.map(|v| {
-            let d = self.string(v, "duration").and_then(|s| match Duration::parse(&s) {
-                Ok(d) if d.is_zero() => {
-                    self.push(
-                        Diagnostic::error(v.span(), "`duration` must be longer than zero")
-                            .with_label("zero")
-                            .with_help("give the event a length, or leave `duration` out to use `default_duration` from [calendar] (1 hour unless set)"),
-                    );
-                    None
-                }
-                Ok(d) => Some(d),
-                Err(e) => {
-                    self.push(
-                        Diagnostic::error(v.span(), format!("invalid duration `{s}`"))
-                            .with_label("not a duration")
-                            .with_help(e.to_string()),
-                    );
-                    None
-                }
-            });
+            let d = self.duration(
+                v,
+                "duration",
+                "give the event a length, or leave `duration` out to use `default_duration` \
+                 from [calendar] (1 hour unless set)",
+            );
             (d, v)
         });
         if let (Some(_), Some((_, dur_v))) = (&end, &duration) {

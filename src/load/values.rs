@@ -84,22 +84,40 @@ impl Loader<'_> {
         let Some(v) = value else {
             return Some(Duration::parse(default).expect("built-in default durations parse"));
         };
+        self.duration(
+            v,
+            key,
+            "give a length such as \"PT1H\", or remove the key for the default",
+        )
+    }
+
+    /// A positive RFC 5545 duration; `zero_help` says what to write instead of a zero one.
+    pub(super) fn duration(
+        &mut self,
+        v: &Value<'_>,
+        key: &str,
+        zero_help: &str,
+    ) -> Option<Duration> {
         let s = self.string(v, key)?;
         match Duration::parse(&s) {
             Ok(d) if d.is_zero() => {
                 self.push(
                     Diagnostic::error(v.span(), format!("`{key}` must be longer than zero"))
                         .with_label("zero")
-                        .with_help(
-                            "give a length such as \"PT1H\", or remove the key for the default",
-                        ),
+                        .with_help(zero_help),
                 );
                 None
             }
             Ok(d) => Some(d),
             Err(e) => {
+                // The event key is self-explanatory; calendar settings are named.
+                let place = if key == "duration" {
+                    String::new()
+                } else {
+                    format!(" in `{key}`")
+                };
                 self.push(
-                    Diagnostic::error(v.span(), format!("invalid duration `{s}` in `{key}`"))
+                    Diagnostic::error(v.span(), format!("invalid duration `{s}`{place}"))
                         .with_label("not a duration")
                         .with_help(e.to_string()),
                 );
