@@ -19,7 +19,8 @@ def compile_libical_program(name: str, build_dir: Path) -> Path:
     """
     source = HERE / f"{name}.c"
     binary = build_dir / name
-    if binary.exists() and binary.stat().st_mtime >= source.stat().st_mtime:
+    newest = max(p.stat().st_mtime for p in [source, *HERE.glob("*.h")])
+    if binary.exists() and binary.stat().st_mtime >= newest:
         return binary
     try:
         flags = subprocess.run(["pkg-config", "--cflags", "--libs", "libical"], check=True,

@@ -21,6 +21,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "read_all.h"
+
 static void json_string(FILE *out, const char *s)
 {
     if (s == NULL) {
@@ -43,33 +45,6 @@ static void json_string(FILE *out, const char *s)
         }
     }
     fputc('"', out);
-}
-
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    size_t n;
-    while (buf != NULL && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (cap - len - 1 == 0) {
-            char *bigger = realloc(buf, cap * 2);
-            if (bigger == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (buf != NULL)
-        buf[len] = '\0';
-    return buf;
 }
 
 static void utc_text(time_t t, char out[32])

@@ -41,6 +41,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "read_all.h"
+
 static const char CANARY[] =
     "BEGIN:VCALENDAR\r\n"
     "VERSION:2.0\r\n"
@@ -55,36 +57,6 @@ static const char CANARY[] =
     "END:STANDARD\r\n"
     "END:VTIMEZONE\r\n"
     "END:VCALENDAR\r\n";
-
-static char *read_all(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 20, len = 0, n;
-    char *buf = malloc(cap);
-    while (buf != NULL && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += n;
-        if (len + 1 == cap) {
-            char *bigger = realloc(buf, cap * 2);
-            if (bigger == NULL) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = bigger;
-            cap *= 2;
-        }
-    }
-    if (ferror(f)) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    if (buf != NULL)
-        buf[len] = '\0';
-    return buf;
-}
 
 /* The zone that libical built from the VTIMEZONE with this TZID in the VCALENDAR `cal`,
    or NULL (and *why set) if there is none. */
