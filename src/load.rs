@@ -31,7 +31,7 @@ mod times;
 mod values;
 
 use times::RawTime;
-use values::{describe, is_slug, slugify};
+use values::{describe, is_slug, not_a_slug};
 
 type Value<'i> = Spanned<DeValue<'i>>;
 
@@ -657,14 +657,13 @@ impl Loader<'_> {
                     );
                     None
                 } else if !is_slug(&s) {
-                    self.push(
-                        Diagnostic::error(v.span(), format!("invalid feed name `{s}`"))
-                            .with_label("not a file name calfeed accepts")
-                            .with_help(format!(
-                                "use lowercase letters, digits and `-`, for example `{}`",
-                                slugify(&s)
-                            )),
-                    );
+                    self.push(not_a_slug(
+                        v.span(),
+                        &s,
+                        "feed name",
+                        "not a file name calfeed accepts",
+                        "",
+                    ));
                     None
                 } else {
                     Some(s)
@@ -760,15 +759,13 @@ impl Loader<'_> {
                 if is_slug(&s) {
                     Some(s)
                 } else {
-                    self.push(
-                        Diagnostic::error(v.span(), format!("invalid event id `{s}`"))
-                            .with_label("not an id calfeed accepts")
-                            .with_help(format!(
-                                "use lowercase letters, digits and `-`, for example `{}`; the id becomes \
-                                 part of the event's UID and must never change once published",
-                                slugify(&s)
-                            )),
-                    );
+                    self.push(not_a_slug(
+                        v.span(),
+                        &s,
+                        "event id",
+                        "not an id calfeed accepts",
+                        "; the id becomes part of the event's UID and must never change once published",
+                    ));
                     None
                 }
             });

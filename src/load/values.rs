@@ -32,6 +32,22 @@ pub(super) fn slugify(s: &str) -> String {
 }
 
 /// A BCP 47 language tag, loosely: `ll`, `lll`, `ll-RR`, `zh-Hant`, ...
+/// The error for a name that must be a slug (ids, feed names, tags), with a suggestion.
+pub(super) fn not_a_slug(
+    span: Range<usize>,
+    given: &str,
+    what: &str,
+    label: &str,
+    note: &str,
+) -> Diagnostic {
+    Diagnostic::error(span, format!("invalid {what} `{}`", given.escape_debug()))
+        .with_label(label)
+        .with_help(format!(
+            "use lowercase letters, digits and `-`, for example `{}`{note}",
+            slugify(given)
+        ))
+}
+
 pub(super) fn is_language_tag(s: &str) -> bool {
     let mut parts = s.split('-');
     let primary = parts.next().unwrap_or("");
@@ -533,22 +549,36 @@ impl Loader<'_> {
         }
     }
 
-    pub(super) fn countries(&mut self, v: Option<&Value<'_>>) -> Option<Vec<String>> {
+    /// An optional list of codes, each checked by `problem`, without repeats.
+    fn checked_list(
+        &mut self,
+        v: Option<&Value<'_>>,
+        key: &str,
+        problem: impl Fn(&Spanned<String>) -> Option<Diagnostic>,
+    ) -> Option<Vec<String>> {
         let Some(v) = v else {
             return Some(Vec::new());
         };
-        let items = self.string_list(v, "countries")?;
-        let mut out = Vec::new();
+        let items = self.string_list(v, key)?;
+        let mut out: Vec<String> = Vec::new();
         let mut ok = true;
         for item in items {
+            if let Some(d) = problem(&item) {
+                ok = false;
+                self.push(d);
+            } else if !out.contains(item.get_ref()) {
+                out.push(item.into_inner());
+            }
+        }
+        ok.then_some(out)
+    }
+
+    pub(super) fn countries(&mut self, v: Option<&Value<'_>>) -> Option<Vec<String>> {
+        self.checked_list(v, "countries", |item| {
             let code = item.get_ref();
             if countries::is_assigned(code) {
-                if !out.contains(code) {
-                    out.push(code.clone());
-                }
-                continue;
+                return None;
             }
-            ok = false;
             let upper = code.to_ascii_uppercase();
             let help = if countries::is_assigned(&upper) {
                 format!("country codes are upper case: `{upper}`")
@@ -559,41 +589,20 @@ impl Loader<'_> {
             } else {
                 "use two-letter ISO 3166-1 codes such as `JP`, `US`, `CN`, `KR`".to_owned()
             };
-            self.push(
+            Some(
                 Diagnostic::error(item.span(), format!("unknown country code `{code}`"))
                     .with_label("not an ISO 3166-1 alpha-2 code")
                     .with_help(help),
-            );
-        }
-        ok.then_some(out)
+            )
+        })
     }
 
     pub(super) fn tags(&mut self, v: Option<&Value<'_>>) -> Option<Vec<String>> {
-        let Some(v) = v else {
-            return Some(Vec::new());
-        };
-        let items = self.string_list(v, "tags")?;
-        let mut out = Vec::new();
-        let mut ok = true;
-        for item in items {
+        self.checked_list(v, "tags", |item| {
             let tag = item.get_ref();
-            if is_slug(tag) {
-                if !out.contains(tag) {
-                    out.push(tag.clone());
-                }
-            } else {
-                ok = false;
-                self.push(
-                    Diagnostic::error(item.span(), format!("invalid tag `{}`", tag.escape_debug()))
-                        .with_label("not a tag calfeed accepts")
-                        .with_help(format!(
-                            "use lowercase letters, digits and `-`, for example `{}`",
-                            slugify(tag)
-                        )),
-                );
-            }
-        }
-        ok.then_some(out)
+            (!is_slug(tag))
+                .then(|| not_a_slug(item.span(), tag, "tag", "not a tag calfeed accepts", ""))
+        })
     }
 
     pub(super) fn updated(&mut self, v: &Value<'_>) -> Option<DateTime<Utc>> {
