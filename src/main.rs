@@ -68,6 +68,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     plural(w.events, "event")
                 );
             }
+            let pages = report.site.iter().filter(|p| p.ends_with(".html")).count();
+            let events = report.site.len() - pages;
+            if !report.site.is_empty() {
+                let _ = writeln!(
+                    stderr,
+                    "  {:<24} {} {}, {} one-event {} in {}/",
+                    "index.html",
+                    pages,
+                    plural(pages, "page"),
+                    events,
+                    plural(events, "file"),
+                    calfeed::site::EVENTS_DIR,
+                );
+            }
             for r in &report.removed {
                 let _ = writeln!(
                     stderr,

@@ -37,7 +37,9 @@ pub struct Written {
 pub struct Report {
     /// The files written, `all.ics` first.
     pub written: Vec<Written>,
-    /// Feeds of an earlier build that were removed.
+    /// The pages and one-event files written, relative to the folder (see [`crate::site`]).
+    pub site: Vec<String>,
+    /// Files of an earlier build that were removed.
     pub removed: Vec<String>,
 }
 
@@ -53,6 +55,9 @@ pub enum OutputError {
         #[source]
         source: io::Error,
     },
+    /// The page or a one-event file could not be made.
+    #[error(transparent)]
+    Site(#[from] crate::site::SiteError),
 }
 
 fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
@@ -100,6 +105,8 @@ pub fn build(calendar: &Calendar, dir: &Path, stamp: DateTime<Utc>) -> Result<Re
         ));
     }
 
+    let site_files = stage_site(dir, &crate::site::files(calendar, &prepared, stamp)?)?;
+
     let previous = read_manifest(dir);
     let mut written = Vec::with_capacity(staged.len());
     for (temp, target, info) in staged {
@@ -109,7 +116,16 @@ pub fn build(calendar: &Calendar, dir: &Path, stamp: DateTime<Utc>) -> Result<Re
         })?;
         written.push(info);
     }
-    let current: BTreeSet<String> = written.iter().map(|w| w.file.clone()).collect();
+    let mut site = Vec::with_capacity(site_files.len());
+    for (temp, target, path) in site_files {
+        temp.persist(&target).map_err(|e| OutputError::Io {
+            path: target.clone(),
+            source: e.error,
+        })?;
+        site.push(path);
+    }
+    let mut current: BTreeSet<String> = written.iter().map(|w| w.file.clone()).collect();
+    current.extend(site.iter().cloned());
     write_manifest(dir, &current)?;
 
     let mut removed = Vec::new();
@@ -121,7 +137,43 @@ pub fn build(calendar: &Calendar, dir: &Path, stamp: DateTime<Utc>) -> Result<Re
             Err(source) => return Err(OutputError::Io { path, source }),
         }
     }
-    Ok(Report { written, removed })
+    Ok(Report {
+        written,
+        site,
+        removed,
+    })
+}
+
+/// Writes the page and one-event files to temporary files beside their targets, creating
+/// subfolders such as `events/`.
+fn stage_site(
+    dir: &Path,
+    files: &[crate::site::SiteFile],
+) -> Result<Vec<(tempfile::NamedTempFile, PathBuf, String)>, OutputError> {
+    let subfolders: BTreeSet<PathBuf> = files
+        .iter()
+        .filter_map(|f| dir.join(&f.path).parent().map(Path::to_path_buf))
+        .filter(|parent| parent != dir)
+        .collect();
+    for folder in &subfolders {
+        fs::create_dir_all(folder).map_err(io_error(folder))?;
+        remove_leftovers(folder);
+    }
+    let mut staged = Vec::with_capacity(files.len());
+    for file in files {
+        let target = dir.join(&file.path);
+        let parent = target.parent().unwrap_or(dir);
+        let mut temp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(parent)
+            .map_err(io_error(&target))?;
+        temp.write_all(&file.bytes).map_err(io_error(&target))?;
+        temp.as_file().sync_all().map_err(io_error(&target))?;
+        set_readable(temp.path()).map_err(io_error(&target))?;
+        staged.push((temp, target, file.path.clone()));
+    }
+    Ok(staged)
 }
 
 /// Removes temporary files that an interrupted build left behind, so they are not published.
@@ -159,7 +211,7 @@ fn read_manifest(dir: &Path) -> BTreeSet<String> {
     };
     text.lines()
         .map(str::trim)
-        .filter(|line| is_feed_file(line))
+        .filter(|line| is_feed_file(line) || is_site_file(line))
         .map(str::to_owned)
         .collect()
 }
@@ -171,6 +223,20 @@ fn is_feed_file(name: &str) -> bool {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     })
+}
+
+/// `index.html`, `index.<lang>.html` or `events/<id>.ics`.
+fn is_site_file(name: &str) -> bool {
+    if let Some(event) = name.strip_prefix("events/") {
+        return is_feed_file(event);
+    }
+    name == "index.html"
+        || name
+            .strip_prefix("index.")
+            .and_then(|rest| rest.strip_suffix(".html"))
+            .is_some_and(|tag| {
+                !tag.is_empty() && tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
 }
 
 fn write_manifest(dir: &Path, files: &BTreeSet<String>) -> Result<(), OutputError> {
@@ -209,5 +275,17 @@ mod tests {
         assert!(!is_feed_file("notes.txt"));
         assert!(!is_feed_file(".ics"));
         assert!(!is_feed_file("a/b.ics"));
+    }
+
+    #[test]
+    fn only_pages_and_event_files_are_trusted_as_site_files() {
+        assert!(is_site_file("index.html"));
+        assert!(is_site_file("index.pt-BR.html"));
+        assert!(is_site_file("events/nara-summit.ics"));
+        assert!(!is_site_file("events/../x.ics"));
+        assert!(!is_site_file("index..html"));
+        assert!(!is_site_file("index./.html"));
+        assert!(!is_site_file("other.html"));
+        assert!(!is_site_file("events/a/b.ics"));
     }
 }

@@ -1,0 +1,513 @@
+//! The subscribe page (`index.html`, and `index.<lang>.html` for the other feed languages) and
+//! the one-event files (`events/<id>.ics`).
+//!
+//! Everything here is data: [`files`] returns each output's path, relative to the output folder,
+//! and bytes; [`crate::output`] puts them in place with the feeds. The page is rendered with
+//! minijinja from the templates in `templates/`, which escapes every value as HTML. It loads
+//! nothing from anywhere: its style and script are inline, and its links are built from
+//! `calendar.url` (relative when the calendar has none).
+
+pub mod locale;
+
+use std::io;
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+
+use crate::model::{Calendar, Event, Status, When};
+use crate::render::{FeedView, Prepared};
+use locale::{Locale, Words};
+
+/// Folder of the one-event files inside the output folder.
+pub const EVENTS_DIR: &str = "events";
+
+/// One file of the site: where it goes inside the output folder and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteFile {
+    /// Path relative to the output folder, with `/` between parts (`events/nara.ics`).
+    pub path: String,
+    /// The file's contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Why the site could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    /// A page template failed to render.
+    #[error("cannot make the page `{path}`")]
+    Page {
+        /// The page concerned.
+        path: String,
+        /// What the template engine said.
+        #[source]
+        source: minijinja::Error,
+    },
+    /// A one-event file could not be written to memory.
+    #[error("cannot make the event file `{path}`")]
+    Event {
+        /// The file concerned.
+        path: String,
+        /// What went wrong.
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// The wall-clock time of `instant` in `zone`.
+///
+/// The one place where the page and the agenda turn instants into local times.
+pub fn wall(instant: DateTime<Utc>, zone: Tz) -> NaiveDateTime {
+    instant.with_timezone(&zone).naive_local()
+}
+
+/// `UTC+09:00`, `UTC-04:00`: the offset of `zone` at `instant`.
+pub fn offset_label(instant: DateTime<Utc>, zone: Tz) -> String {
+    let seconds = (wall(instant, zone) - instant.naive_utc()).num_seconds();
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let minutes = seconds.abs() / 60;
+    format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
+/// The languages that get a page: the calendar's first, then every other feed language in the
+/// order the feeds name them.
+pub fn languages(calendar: &Calendar) -> Vec<&str> {
+    let mut languages = vec![calendar.language.as_str()];
+    for feed in &calendar.feeds {
+        if !languages.contains(&feed.language.as_str()) {
+            languages.push(&feed.language);
+        }
+    }
+    languages
+}
+
+/// The file name of the page in `language`: `index.html` for the calendar's language.
+pub fn page_path(calendar: &Calendar, language: &str) -> String {
+    if language == calendar.language {
+        "index.html".to_owned()
+    } else {
+        format!("index.{language}.html")
+    }
+}
+
+/// The path of an event's one-event file.
+pub fn event_path(event: &Event) -> String {
+    format!("{EVENTS_DIR}/{}.ics", event.id)
+}
+
+/// Every page and every one-event file of the calendar.
+///
+/// `now` decides which events the page lists as upcoming before its script runs (the script
+/// decides again with the viewer's clock).
+pub fn files(
+    calendar: &Calendar,
+    prepared: &Prepared<'_>,
+    now: DateTime<Utc>,
+) -> Result<Vec<SiteFile>, SiteError> {
+    let mut files = Vec::new();
+    for language in languages(calendar) {
+        let path = page_path(calendar, language);
+        let html = page(calendar, prepared, language, now).map_err(|source| SiteError::Page {
+            path: path.clone(),
+            source,
+        })?;
+        files.push(SiteFile {
+            path,
+            bytes: html.into_bytes(),
+        });
+    }
+    for event in prepared.all().events {
+        let path = event_path(event);
+        let bytes = event_file(calendar, prepared, event).map_err(|source| SiteError::Event {
+            path: path.clone(),
+            source,
+        })?;
+        files.push(SiteFile { path, bytes });
+    }
+    Ok(files)
+}
+
+/// A complete calendar holding only `event`, with its `VTIMEZONE`: the same `VEVENT` bytes as in
+/// the feeds, in the calendar's language.
+pub fn event_file(
+    calendar: &Calendar,
+    prepared: &Prepared<'_>,
+    event: &Event,
+) -> io::Result<Vec<u8>> {
+    let name = format!("{EVENTS_DIR}/{}", event.id);
+    let view = FeedView {
+        name: &name,
+        title: &calendar.name,
+        description: calendar.description.as_ref(),
+        language: &calendar.language,
+        events: vec![event],
+    };
+    prepared.write(&view, Vec::new())
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters, like JavaScript's
+/// `encodeURIComponent` but also encoding `!'()*`.
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The subscribe links of one feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Links {
+    /// The `https://` (or, unpublished, relative) address of the feed.
+    pub https: String,
+    /// `webcal://` address, when published.
+    pub webcal: Option<String>,
+    /// Google Calendar's add link, when published.
+    pub google: Option<String>,
+    /// Outlook.com's add link, when published.
+    pub outlook: Option<String>,
+}
+
+/// The links of the feed `name` titled `title`, published at `base` (a URL ending in `/`).
+pub fn links(base: Option<&str>, name: &str, title: &str) -> Links {
+    let file = format!("{name}.ics");
+    let Some(base) = base else {
+        return Links {
+            https: file,
+            webcal: None,
+            google: None,
+            outlook: None,
+        };
+    };
+    let https = format!("{base}{file}");
+    let webcal = match https.split_once("://") {
+        Some((_, rest)) => format!("webcal://{rest}"),
+        None => https.clone(),
+    };
+    Links {
+        google: Some(format!(
+            "https://calendar.google.com/calendar/r?cid={}",
+            percent_encode(&webcal)
+        )),
+        outlook: Some(format!(
+            "https://outlook.live.com/calendar/0/addfromweb?url={}&name={}",
+            percent_encode(&https),
+            percent_encode(title)
+        )),
+        webcal: Some(webcal),
+        https,
+    }
+}
+
+#[derive(Serialize)]
+struct PageContext<'a> {
+    lang: &'a str,
+    t: &'static Words,
+    name: &'a str,
+    description: Option<&'a str>,
+    languages: Vec<LanguageLink>,
+    published: bool,
+    feeds: Vec<FeedContext>,
+    upcoming: Vec<Month>,
+    past: Vec<Month>,
+}
+
+#[derive(Serialize)]
+struct LanguageLink {
+    tag: String,
+    name: String,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct FeedContext {
+    name: String,
+    title: String,
+    description: Option<String>,
+    count: String,
+    links: Links,
+}
+
+#[derive(Serialize)]
+struct Month {
+    key: String,
+    label: String,
+    events: Vec<EventContext>,
+}
+
+#[derive(Serialize)]
+struct EventContext {
+    uid: String,
+    title: String,
+    status: &'static str,
+    status_label: Option<&'static str>,
+    location: Option<String>,
+    participants: Option<String>,
+    file: String,
+    zone: &'static str,
+    all_day: bool,
+    start: String,
+    end: String,
+    start_text: String,
+    end_text: Option<String>,
+    zone_text: String,
+}
+
+/// Renders the page in `language`.
+pub fn page(
+    calendar: &Calendar,
+    prepared: &Prepared<'_>,
+    language: &str,
+    now: DateTime<Utc>,
+) -> Result<String, minijinja::Error> {
+    let default = calendar.language.as_str();
+    let locale = Locale::for_tag(language);
+    let words = locale.words();
+    let languages = languages(calendar)
+        .into_iter()
+        .map(|tag| {
+            let own = Locale::for_tag(tag);
+            LanguageLink {
+                tag: tag.to_owned(),
+                name: if own == Locale::En && !tag.starts_with("en") {
+                    tag.to_owned()
+                } else {
+                    own.words().language_name.to_owned()
+                },
+                href: page_path(calendar, tag),
+                current: tag == language,
+            }
+        })
+        .collect();
+    let feeds = prepared
+        .views()
+        .iter()
+        .map(|view| {
+            let title = view.title.get(language, default).text.to_owned();
+            FeedContext {
+                name: view.name.to_owned(),
+                links: links(calendar.url.as_deref(), view.name, &title),
+                title,
+                description: view
+                    .description
+                    .map(|d| d.get(language, default).text.to_owned()),
+                count: locale.count(view.events.len()),
+            }
+        })
+        .collect();
+
+    let mut upcoming: Vec<(&Event, EventContext)> = Vec::new();
+    let mut past = Vec::new();
+    for event in prepared.all().events {
+        let context = event_context(calendar, event, language, locale);
+        if is_past(event, now) {
+            past.push((event, context));
+        } else {
+            upcoming.push((event, context));
+        }
+    }
+    past.reverse();
+
+    let context = PageContext {
+        lang: language,
+        t: words,
+        name: calendar.name.get(language, default).text,
+        description: calendar
+            .description
+            .as_ref()
+            .map(|d| d.get(language, default).text),
+        languages,
+        published: calendar.url.is_some(),
+        feeds,
+        upcoming: by_month(upcoming, locale),
+        past: by_month(past, locale),
+    };
+    environment()?
+        .get_template("index.html")?
+        .render(minijinja::value::Serde(&context))
+}
+
+fn environment() -> Result<Environment<'static>, minijinja::Error> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.add_template("index.html", include_str!("../templates/index.html"))?;
+    env.add_template("month.html", include_str!("../templates/month.html"))?;
+    env.add_template("page.css", include_str!("../templates/page.css"))?;
+    env.add_template("page.js", include_str!("../templates/page.js"))?;
+    Ok(env)
+}
+
+/// Whether `event` is over at `now`: timed events once they end, all-day events once their last
+/// day is over in their zone.
+pub fn is_past(event: &Event, now: DateTime<Utc>) -> bool {
+    match event.when {
+        When::AllDay { last, .. } => last < wall(now, event.timezone).date(),
+        When::Timed { end, .. } => end.utc <= now,
+    }
+}
+
+/// The first day of an event on its own wall clock.
+pub fn first_day(event: &Event) -> NaiveDate {
+    match event.when {
+        When::AllDay { first, .. } => first,
+        When::Timed { start, .. } => wall(start.utc, event.timezone).date(),
+    }
+}
+
+fn by_month(events: Vec<(&Event, EventContext)>, locale: Locale) -> Vec<Month> {
+    let mut months: Vec<Month> = Vec::new();
+    for (event, context) in events {
+        let day = first_day(event);
+        let key = format!("{:04}-{:02}", day.year(), day.month());
+        match months.last_mut() {
+            Some(month) if month.key == key => month.events.push(context),
+            _ => months.push(Month {
+                label: locale.month(day.year(), day.month()),
+                key,
+                events: vec![context],
+            }),
+        }
+    }
+    months
+}
+
+/// The status word shown beside a title; none for confirmed events.
+pub fn status_word(status: Status, words: &'static Words) -> Option<&'static str> {
+    match status {
+        Status::Confirmed => None,
+        Status::Tentative => Some(words.tentative),
+        Status::Cancelled => Some(words.cancelled),
+    }
+}
+
+fn event_context(
+    calendar: &Calendar,
+    event: &Event,
+    language: &str,
+    locale: Locale,
+) -> EventContext {
+    let default = calendar.language.as_str();
+    let zone = event.timezone;
+    let (all_day, start, end, start_text, end_text, zone_text) = match event.when {
+        When::AllDay { first, last } => (
+            true,
+            first.format("%Y-%m-%d").to_string(),
+            last.format("%Y-%m-%d").to_string(),
+            locale.date(first),
+            (last != first).then(|| locale.date(last)),
+            zone.name().to_owned(),
+        ),
+        When::Timed { start, end } => {
+            let (s, e) = (wall(start.utc, zone), wall(end.utc, zone));
+            let end_text = if e.date() == s.date() {
+                e.format("%H:%M").to_string()
+            } else {
+                format!("{}, {}", locale.date(e.date()), e.format("%H:%M"))
+            };
+            let (s_offset, e_offset) = (offset_label(start.utc, zone), offset_label(end.utc, zone));
+            let offsets = if s_offset == e_offset {
+                s_offset
+            } else {
+                format!("{s_offset} → {e_offset}")
+            };
+            (
+                false,
+                start.utc.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                end.utc.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                format!("{}, {}", locale.date(s.date()), s.format("%H:%M")),
+                Some(end_text),
+                format!("{} ({offsets})", zone.name()),
+            )
+        }
+    };
+    let participants: Vec<&str> = event
+        .participants
+        .iter()
+        .map(|p| p.get(language, default).text)
+        .collect();
+    EventContext {
+        uid: format!("{}@{}", event.id, calendar.domain),
+        title: event.title.get(language, default).text.to_owned(),
+        status: match event.status {
+            Status::Confirmed => "confirmed",
+            Status::Tentative => "tentative",
+            Status::Cancelled => "cancelled",
+        },
+        status_label: status_word(event.status, locale.words()),
+        location: event
+            .location
+            .as_ref()
+            .map(|l| l.get(language, default).text.to_owned()),
+        participants: (!participants.is_empty()).then(|| participants.join(", ")),
+        file: event_path(event),
+        zone: zone.name(),
+        all_day,
+        start,
+        end,
+        start_text,
+        end_text,
+        zone_text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_encoding_keeps_only_unreserved_characters() {
+        assert_eq!(
+            percent_encode("webcal://example.org/cal/a-b.ics"),
+            "webcal%3A%2F%2Fexample.org%2Fcal%2Fa-b.ics"
+        );
+        assert_eq!(percent_encode("A & B (x)"), "A%20%26%20B%20%28x%29");
+        assert_eq!(percent_encode("미일"), "%EB%AF%B8%EC%9D%BC");
+        assert_eq!(percent_encode("~_.-"), "~_.-");
+    }
+
+    #[test]
+    fn published_feeds_get_four_links() {
+        let l = links(Some("https://example.org/cal/"), "japan-us", "Japan & US");
+        assert_eq!(l.https, "https://example.org/cal/japan-us.ics");
+        assert_eq!(
+            l.webcal.as_deref(),
+            Some("webcal://example.org/cal/japan-us.ics")
+        );
+        assert_eq!(
+            l.google.as_deref(),
+            Some(
+                "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Fexample.org%2Fcal%2Fjapan-us.ics"
+            )
+        );
+        assert_eq!(
+            l.outlook.as_deref(),
+            Some(
+                "https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2Fexample.org%2Fcal%2Fjapan-us.ics&name=Japan%20%26%20US"
+            )
+        );
+    }
+
+    #[test]
+    fn unpublished_feeds_get_a_relative_link_only() {
+        let l = links(None, "all", "All");
+        assert_eq!(l.https, "all.ics");
+        assert_eq!((l.webcal, l.google, l.outlook), (None, None, None));
+    }
+
+    #[test]
+    fn offsets_are_named_at_the_instant() {
+        let summer = DateTime::from_timestamp(1_782_000_000, 0).unwrap(); // June 2026
+        let winter = DateTime::from_timestamp(1_767_225_600, 0).unwrap(); // January 2026
+        let ny: Tz = "America/New_York".parse().unwrap();
+        assert_eq!(offset_label(summer, ny), "UTC-04:00");
+        assert_eq!(offset_label(winter, ny), "UTC-05:00");
+        let kolkata: Tz = "Asia/Kolkata".parse().unwrap();
+        assert_eq!(offset_label(winter, kolkata), "UTC+05:30");
+    }
+}

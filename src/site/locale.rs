@@ -1,0 +1,303 @@
+//! The words of the page and the agenda, and how dates are written, in English, Korean and
+//! Japanese. Other languages get the English words; their events still show their own texts.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::Serialize;
+
+/// The fixed texts of the page and the agenda in one language.
+#[derive(Debug, Serialize)]
+pub struct Words {
+    /// The language's own name, for the language switcher.
+    pub language_name: &'static str,
+    /// Label of the language switcher.
+    pub languages: &'static str,
+    /// Link that skips to the agenda.
+    pub skip_to_events: &'static str,
+    /// Heading of the feeds.
+    pub subscribe: &'static str,
+    /// What subscribing gives.
+    pub subscribe_intro: &'static str,
+    /// Shown when the calendar has no `url`.
+    pub unpublished: &'static str,
+    /// The `webcal://` link.
+    pub apple: &'static str,
+    /// The Google Calendar link.
+    pub google: &'static str,
+    /// The Outlook.com link.
+    pub outlook: &'static str,
+    /// Label of the `https://` address.
+    pub address: &'static str,
+    /// Label of the relative download link when there is no published address.
+    pub download: &'static str,
+    /// Copy button.
+    pub copy: &'static str,
+    /// Said after copying.
+    pub copied: &'static str,
+    /// Heading of the help lines.
+    pub help: &'static str,
+    /// How to subscribe in Thunderbird.
+    pub thunderbird: &'static str,
+    /// Subscribing versus importing.
+    pub subscribe_not_import: &'static str,
+    /// Heading of the agenda.
+    pub events: &'static str,
+    /// How times are shown.
+    pub times_note: &'static str,
+    /// Heading of the upcoming events.
+    pub upcoming: &'static str,
+    /// Shown when no event is upcoming.
+    pub no_upcoming: &'static str,
+    /// Heading of the past events.
+    pub past: &'static str,
+    /// Marks all-day events.
+    pub all_day: &'static str,
+    /// Status word of tentative events.
+    pub tentative: &'static str,
+    /// Status word of cancelled events.
+    pub cancelled: &'static str,
+    /// Label before the participants.
+    pub participants: &'static str,
+    /// Label before the place.
+    pub place: &'static str,
+    /// Link to the one-event file.
+    pub add_event: &'static str,
+    /// Label of the event's own local time beside the viewer's.
+    pub local_time: &'static str,
+    /// Heading of the agenda in the terminal: "times in <zone>".
+    pub times_in: &'static str,
+    /// Said by the terminal agenda when nothing matches.
+    pub nothing: &'static str,
+}
+
+const EN: Words = Words {
+    language_name: "English",
+    languages: "Languages",
+    skip_to_events: "Skip to the events",
+    subscribe: "Subscribe",
+    subscribe_intro: "Subscribe to a feed and your calendar app keeps it up to date.",
+    unpublished: "These feeds have no published address yet, and subscribing needs one. \
+                  The links below download a copy that does not update.",
+    apple: "Apple Calendar",
+    google: "Google Calendar",
+    outlook: "Outlook.com",
+    address: "Address for any calendar app",
+    download: "Download",
+    copy: "Copy",
+    copied: "Copied",
+    help: "Other apps",
+    thunderbird: "Thunderbird: New Calendar → On the Network, then paste the address.",
+    subscribe_not_import: "Subscribe rather than import: a subscribed calendar follows every \
+                           change, an imported file is a copy that never updates. Google \
+                           Calendar refreshes subscriptions every 8 to 24 hours.",
+    events: "Events",
+    times_note: "Times are in the time zone of each event, or in yours when JavaScript is on.",
+    upcoming: "Upcoming",
+    no_upcoming: "No upcoming events.",
+    past: "Past",
+    all_day: "all day",
+    tentative: "Tentative",
+    cancelled: "Cancelled",
+    participants: "With",
+    place: "Where",
+    add_event: "Add this event (.ics)",
+    local_time: "local time",
+    times_in: "times in",
+    nothing: "No events in this range.",
+};
+
+const KO: Words = Words {
+    language_name: "한국어",
+    languages: "언어",
+    skip_to_events: "일정으로 건너뛰기",
+    subscribe: "구독",
+    subscribe_intro: "피드를 구독하면 캘린더 앱이 일정을 최신 상태로 유지합니다.",
+    unpublished: "이 피드들은 아직 공개 주소가 없으며, 구독하려면 주소가 필요합니다. \
+                  아래 링크는 업데이트되지 않는 사본을 내려받습니다.",
+    apple: "Apple 캘린더",
+    google: "Google 캘린더",
+    outlook: "Outlook.com",
+    address: "캘린더 앱에 넣을 주소",
+    download: "내려받기",
+    copy: "복사",
+    copied: "복사됨",
+    help: "다른 앱",
+    thunderbird: "Thunderbird: 새 캘린더 → 네트워크에서, 그다음 주소를 붙여 넣으세요.",
+    subscribe_not_import: "가져오기 대신 구독하세요. 구독한 캘린더는 변경 사항을 따라가지만, \
+                           가져온 파일은 업데이트되지 않는 사본입니다. Google 캘린더는 \
+                           8~24시간마다 구독을 새로 고칩니다.",
+    events: "일정",
+    times_note: "시각은 각 일정의 시간대로 표시되며, JavaScript가 켜져 있으면 보는 사람의 시간대로 표시됩니다.",
+    upcoming: "다가오는 일정",
+    no_upcoming: "다가오는 일정이 없습니다.",
+    past: "지난 일정",
+    all_day: "종일",
+    tentative: "미정",
+    cancelled: "취소",
+    participants: "참석자",
+    place: "장소",
+    add_event: "이 일정 추가 (.ics)",
+    local_time: "현지 시각",
+    times_in: "시간대",
+    nothing: "이 기간에는 일정이 없습니다.",
+};
+
+const JA: Words = Words {
+    language_name: "日本語",
+    languages: "言語",
+    skip_to_events: "予定へ移動",
+    subscribe: "購読",
+    subscribe_intro: "フィードを購読すると、カレンダーアプリが予定を最新の状態に保ちます。",
+    unpublished: "これらのフィードにはまだ公開アドレスがなく、購読にはアドレスが必要です。\
+                  下のリンクは更新されないコピーをダウンロードします。",
+    apple: "Apple カレンダー",
+    google: "Google カレンダー",
+    outlook: "Outlook.com",
+    address: "カレンダーアプリ用のアドレス",
+    download: "ダウンロード",
+    copy: "コピー",
+    copied: "コピーしました",
+    help: "その他のアプリ",
+    thunderbird: "Thunderbird: 新しいカレンダー → ネットワーク上のカレンダー を選び、アドレスを貼り付けます。",
+    subscribe_not_import: "インポートではなく購読してください。購読したカレンダーは変更に追従しますが、\
+                           インポートしたファイルは更新されないコピーです。Google カレンダーは\
+                           8〜24時間ごとに購読を更新します。",
+    events: "予定",
+    times_note: "時刻は各予定のタイムゾーンで表示され、JavaScript が有効なら閲覧者のタイムゾーンで表示されます。",
+    upcoming: "今後の予定",
+    no_upcoming: "今後の予定はありません。",
+    past: "過去の予定",
+    all_day: "終日",
+    tentative: "未定",
+    cancelled: "中止",
+    participants: "参加者",
+    place: "場所",
+    add_event: "この予定を追加 (.ics)",
+    local_time: "現地時間",
+    times_in: "タイムゾーン",
+    nothing: "この期間に予定はありません。",
+};
+
+/// How texts and dates are written in one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locale {
+    /// English, and every language without words of its own.
+    En,
+    /// Korean.
+    Ko,
+    /// Japanese.
+    Ja,
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl Locale {
+    /// The locale of a language tag (`ko`, `ja-JP`, `pt-BR`, ...).
+    pub fn for_tag(tag: &str) -> Locale {
+        match tag
+            .split('-')
+            .next()
+            .unwrap_or(tag)
+            .to_ascii_lowercase()
+            .as_str()
+        {
+            "ko" => Locale::Ko,
+            "ja" => Locale::Ja,
+            _ => Locale::En,
+        }
+    }
+
+    /// The fixed texts.
+    pub fn words(self) -> &'static Words {
+        match self {
+            Locale::En => &EN,
+            Locale::Ko => &KO,
+            Locale::Ja => &JA,
+        }
+    }
+
+    fn weekday(self, day: Weekday) -> &'static str {
+        let i = day.num_days_from_monday() as usize;
+        match self {
+            Locale::En => ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][i],
+            Locale::Ko => ["월", "화", "수", "목", "금", "토", "일"][i],
+            Locale::Ja => ["月", "火", "水", "木", "金", "土", "日"][i],
+        }
+    }
+
+    /// A month heading: `October 2025`, `2025년 10월`, `2025年10月`.
+    pub fn month(self, year: i32, month: u32) -> String {
+        match self {
+            Locale::En => format!("{} {year}", MONTHS[(month as usize).clamp(1, 12) - 1]),
+            Locale::Ko => format!("{year}년 {month}월"),
+            Locale::Ja => format!("{year}年{month}月"),
+        }
+    }
+
+    /// A date with its year: `Tue 28 Oct 2025`, `2025년 10월 28일 (화)`, `2025年10月28日(火)`.
+    pub fn date(self, date: NaiveDate) -> String {
+        let (y, m, d, w) = (
+            date.year(),
+            date.month(),
+            date.day(),
+            self.weekday(date.weekday()),
+        );
+        match self {
+            Locale::En => format!("{w} {d} {} {y}", &MONTHS[m as usize - 1][..3]),
+            Locale::Ko => format!("{y}년 {m}월 {d}일 ({w})"),
+            Locale::Ja => format!("{y}年{m}月{d}日({w})"),
+        }
+    }
+
+    /// A date without its year: `Tue 28 Oct`, `10월 28일 (화)`, `10月28日(火)`.
+    pub fn short_date(self, date: NaiveDate) -> String {
+        let (m, d, w) = (date.month(), date.day(), self.weekday(date.weekday()));
+        match self {
+            Locale::En => format!("{w} {d:>2} {}", &MONTHS[m as usize - 1][..3]),
+            Locale::Ko => format!("{m:>2}월 {d:>2}일 ({w})"),
+            Locale::Ja => format!("{m:>2}月{d:>2}日({w})"),
+        }
+    }
+
+    /// The number of events: `1 event`, `3 events`, `일정 3개`, `3件`.
+    pub fn count(self, n: usize) -> String {
+        match self {
+            Locale::En if n == 1 => "1 event".to_owned(),
+            Locale::En => format!("{n} events"),
+            Locale::Ko => format!("일정 {n}개"),
+            Locale::Ja => format!("{n}件"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_naturally_in_each_language() {
+        let d = NaiveDate::from_ymd_opt(2025, 10, 28).unwrap();
+        assert_eq!(Locale::En.date(d), "Tue 28 Oct 2025");
+        assert_eq!(Locale::Ko.date(d), "2025년 10월 28일 (화)");
+        assert_eq!(Locale::Ja.date(d), "2025年10月28日(火)");
+        assert_eq!(Locale::En.short_date(d), "Tue 28 Oct");
+        assert_eq!(Locale::En.month(2026, 1), "January 2026");
+        assert_eq!(Locale::Ko.month(2026, 1), "2026년 1월");
+        assert_eq!(Locale::for_tag("ja-JP"), Locale::Ja);
+        assert_eq!(Locale::for_tag("pt-BR"), Locale::En);
+        assert_eq!(Locale::En.count(1), "1 event");
+        assert_eq!(Locale::En.count(0), "0 events");
+    }
+}
