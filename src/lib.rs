@@ -28,6 +28,7 @@
 //! assert!(ics.contains("BEGIN:VTIMEZONE\r\nTZID:Asia/Tokyo\r\n"));
 //! ```
 
+pub mod agenda;
 pub mod cli;
 pub mod countries;
 pub mod diag;

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use calfeed::cli::{Cli, Command};
+use calfeed::cli::{Cli, Color, Command};
 use calfeed::diag::{self, Diagnostic};
 use calfeed::load::{self, LoadError};
 use clap::Parser;
@@ -24,6 +24,34 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Agenda {
+            input,
+            tz,
+            from,
+            to,
+            feed,
+            language,
+        } => {
+            let zone = tz
+                .as_deref()
+                .and_then(calfeed::agenda::parse_zone)
+                .unwrap_or_else(calfeed::agenda::system_zone);
+            let (loaded, text) = load::from_file(&input)?;
+            print_diagnostics(&loaded.warnings, &input, &text);
+            let options = calfeed::agenda::Options {
+                zone,
+                from,
+                to,
+                feed: feed.as_deref(),
+                language: language.as_deref(),
+                color: colours_stdout(cli.color),
+                now: chrono::Utc::now(),
+            };
+            let agenda = calfeed::agenda::render(&loaded.calendar, &options)?;
+            // A closed pipe (`calfeed agenda | head`) is not worth a panic.
+            let _ = io::stdout().lock().write_all(agenda.as_bytes());
+            Ok(())
+        }
         Command::Check { file } => {
             let (loaded, text) = load::from_file(&file)?;
             print_diagnostics(&loaded.warnings, &file, &text);
@@ -91,6 +119,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// Whether to colour standard output: `--color`, then `NO_COLOR`, `CLICOLOR_FORCE` and
+/// whether it is a terminal.
+fn colours_stdout(choice: Color) -> bool {
+    use std::io::IsTerminal as _;
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => !set("NO_COLOR") && (set("CLICOLOR_FORCE") || io::stdout().is_terminal()),
     }
 }
 

@@ -55,6 +55,15 @@ pub enum OutputError {
         #[source]
         source: io::Error,
     },
+    /// A page would replace a file that calfeed did not write.
+    #[error(
+        "`{}` was not written by calfeed; move it away, since calfeed writes the subscribe page there",
+        path.display()
+    )]
+    NotOurs {
+        /// The file.
+        path: PathBuf,
+    },
     /// The page or a one-event file could not be made.
     #[error(transparent)]
     Site(#[from] crate::site::SiteError),
@@ -105,9 +114,13 @@ pub fn build(calendar: &Calendar, dir: &Path, stamp: DateTime<Utc>) -> Result<Re
         ));
     }
 
-    let site_files = stage_site(dir, &crate::site::files(calendar, &prepared, stamp)?)?;
-
     let previous = read_manifest(dir);
+    let site_files = stage_site(
+        dir,
+        &crate::site::files(calendar, &prepared, stamp)?,
+        &previous,
+    )?;
+
     let mut written = Vec::with_capacity(staged.len());
     for (temp, target, info) in staged {
         temp.persist(&target).map_err(|e| OutputError::Io {
@@ -145,16 +158,24 @@ pub fn build(calendar: &Calendar, dir: &Path, stamp: DateTime<Utc>) -> Result<Re
 }
 
 /// Writes the page and one-event files to temporary files beside their targets, creating
-/// subfolders such as `events/`.
+/// subfolders such as `events/`. A page never replaces a file that an earlier build (listed in
+/// `previous`) did not write.
 fn stage_site(
     dir: &Path,
     files: &[crate::site::SiteFile],
+    previous: &BTreeSet<String>,
 ) -> Result<Vec<(tempfile::NamedTempFile, PathBuf, String)>, OutputError> {
     let subfolders: BTreeSet<PathBuf> = files
         .iter()
         .filter_map(|f| dir.join(&f.path).parent().map(Path::to_path_buf))
         .filter(|parent| parent != dir)
         .collect();
+    for file in files {
+        let target = dir.join(&file.path);
+        if file.path.ends_with(".html") && !previous.contains(&file.path) && target.exists() {
+            return Err(OutputError::NotOurs { path: target });
+        }
+    }
     for folder in &subfolders {
         fs::create_dir_all(folder).map_err(io_error(folder))?;
         remove_leftovers(folder);

@@ -63,7 +63,7 @@ pub struct Words {
     pub add_event: &'static str,
     /// Label of the event's own local time beside the viewer's.
     pub local_time: &'static str,
-    /// Heading of the agenda in the terminal: "times in <zone>".
+    /// Label of the viewer's zone at the top of the terminal agenda.
     pub times_in: &'static str,
     /// Said by the terminal agenda when nothing matches.
     pub nothing: &'static str,
@@ -101,7 +101,7 @@ const EN: Words = Words {
     place: "Where",
     add_event: "Add this event (.ics)",
     local_time: "local time",
-    times_in: "times in",
+    times_in: "Time zone",
     nothing: "No events in this range.",
 };
 

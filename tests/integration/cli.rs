@@ -4,7 +4,7 @@
 use std::fs;
 
 use crate::common::{
-    Workspace, build, build_command, calfeed, files, fixture, root, stderr, stdout, workspace,
+    Workspace, build, build_command, calfeed, files, fixture, root, stderr, stdout, tree, workspace,
 };
 
 #[test]
@@ -13,7 +13,16 @@ fn build_writes_all_and_every_feed() {
     let output = build(&fixture("valid/text.toml"), out.path());
     assert_eq!(
         files(out.path()),
-        [".calfeed-outputs", "all.ics", "japanese.ics", "korean.ics"]
+        [
+            ".calfeed-outputs",
+            "all.ics",
+            "events",
+            "index.html",
+            "index.ja.html",
+            "index.ko.html",
+            "japanese.ics",
+            "korean.ics"
+        ]
     );
     let report = stderr(&output);
     assert!(report.contains("Wrote 3 feeds to"), "{report}");
@@ -45,7 +54,7 @@ fn identical_input_gives_byte_identical_output() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     build(&fixture("valid/zones.toml"), a.path());
     build(&fixture("valid/zones.toml"), b.path());
-    for name in files(a.path()) {
+    for name in tree(a.path()) {
         assert_eq!(
             fs::read(a.path().join(&name)).unwrap(),
             fs::read(b.path().join(&name)).unwrap(),
@@ -89,7 +98,7 @@ fn invalid_source_date_epoch_is_an_error() {
 fn stale_feeds_are_removed_and_other_files_kept() {
     let Workspace { input, out, .. } = &workspace("valid/text.toml");
     build(input, out);
-    fs::write(out.join("index.html"), "<h1>My feeds</h1>").unwrap();
+    fs::write(out.join("mine.html"), "<h1>My feeds</h1>").unwrap();
     // What an interrupted build would leave behind.
     fs::write(out.join(".calfeed-a1b2c3.tmp"), "BEGIN:VCALENDAR").unwrap();
     fs::write(out.join("notes.ics"), "not calfeed's").unwrap();
@@ -113,10 +122,32 @@ fn stale_feeds_are_removed_and_other_files_kept() {
         [
             ".calfeed-outputs",
             "all.ics",
+            "events",
             "index.html",
+            "index.ko.html",
             "korean.ics",
+            "mine.html",
             "notes.ics"
         ]
+    );
+}
+
+#[test]
+fn a_page_never_replaces_a_file_calfeed_did_not_write() {
+    let Workspace { input, out, .. } = &workspace("valid/text.toml");
+    fs::create_dir_all(out).unwrap();
+    fs::write(out.join("index.html"), "<h1>My feeds</h1>").unwrap();
+    let output = build_command(input, out).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("index.html` was not written by calfeed; move it away"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(files(out), ["index.html"]);
+    assert_eq!(
+        fs::read_to_string(out.join("index.html")).unwrap(),
+        "<h1>My feeds</h1>"
     );
 }
 
@@ -124,7 +155,7 @@ fn stale_feeds_are_removed_and_other_files_kept() {
 fn a_failed_build_writes_and_deletes_nothing() {
     let Workspace { input, out, .. } = &workspace("valid/text.toml");
     build(input, out);
-    let before: Vec<(String, Vec<u8>)> = files(out)
+    let before: Vec<(String, Vec<u8>)> = tree(out)
         .into_iter()
         .map(|f| (f.clone(), fs::read(out.join(&f)).unwrap()))
         .collect();
@@ -142,7 +173,7 @@ fn a_failed_build_writes_and_deletes_nothing() {
         "{}",
         stderr(&output)
     );
-    let after: Vec<(String, Vec<u8>)> = files(out)
+    let after: Vec<(String, Vec<u8>)> = tree(out)
         .into_iter()
         .map(|f| (f.clone(), fs::read(out.join(&f)).unwrap()))
         .collect();
@@ -252,7 +283,7 @@ fn windows_line_endings_in_the_input_change_nothing() {
     let (a, b) = (dir.path().join("crlf"), dir.path().join("lf"));
     build(&crlf, &a);
     build(&root().join("events.toml"), &b);
-    for name in files(&b) {
+    for name in tree(&b) {
         assert_eq!(
             fs::read(a.join(&name)).unwrap(),
             fs::read(b.join(&name)).unwrap(),

@@ -108,3 +108,17 @@ pub fn run_checker(program: &str, args: &[&std::ffi::OsStr]) -> String {
     );
     text
 }
+
+/// Paths of every file under `dir`, relative to it, sorted (`events/x.ics` for subfolders).
+pub fn tree(dir: &Path) -> Vec<String> {
+    let mut paths = Vec::new();
+    for name in files(dir) {
+        let path = dir.join(&name);
+        if path.is_dir() {
+            paths.extend(tree(&path).into_iter().map(|p| format!("{name}/{p}")));
+        } else {
+            paths.push(name);
+        }
+    }
+    paths
+}

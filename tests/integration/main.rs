@@ -1,10 +1,12 @@
 //! End-to-end tests: the real `calfeed` binary on the files in `tests/fixtures/`, and its feeds
 //! read back by parsers calfeed did not write.
 
+mod agenda;
 mod cli;
 mod common;
 mod dataset;
 mod errors;
 mod interop;
+mod page;
 mod robustness;
 mod snapshots;
