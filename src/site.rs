@@ -294,8 +294,11 @@ pub fn page(
                 name: view.name.to_owned(),
                 links: links(calendar.url.as_deref(), view.name, &title),
                 title,
+                // A feed without a description of its own shares the calendar's, which the
+                // page already shows at the top.
                 description: view
                     .description
+                    .filter(|d| Some(*d) != calendar.description.as_ref())
                     .map(|d| d.get(language, default).text.to_owned()),
                 count: locale.count(view.events.len()),
             }
