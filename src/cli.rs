@@ -102,9 +102,21 @@ mod tests {
     #[test]
     fn version_names_the_tzdata_releases() {
         let bundled = tz::db::bundled_release();
-        assert!(VERSION.contains(&format!("IANA tzdata {bundled} bundled")), "{}", *VERSION);
-        assert!(LONG_VERSION.contains(&format!("bundled: IANA {bundled}")), "{}", *LONG_VERSION);
-        assert!(LONG_VERSION.contains("--tzdata auto uses 20"), "{}", *LONG_VERSION);
+        assert!(
+            VERSION.contains(&format!("IANA tzdata {bundled} bundled")),
+            "{}",
+            *VERSION
+        );
+        assert!(
+            LONG_VERSION.contains(&format!("bundled: IANA {bundled}")),
+            "{}",
+            *LONG_VERSION
+        );
+        assert!(
+            LONG_VERSION.contains("--tzdata auto uses 20"),
+            "{}",
+            *LONG_VERSION
+        );
     }
 
     #[test]

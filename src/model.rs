@@ -4,8 +4,8 @@
 //! unambiguous, ends come after starts. Times are kept as distinct variants (all-day dates versus
 //! instants with the zone they are shown in), never as strings.
 
-use chrono::{DateTime, NaiveDate, Utc};
 use crate::tz::Zone;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::duration::Duration;
 use crate::text::Text;

@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
-use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use crate::tz::Zone;
+use chrono::{DateTime, Duration as ChronoDuration, Utc};
 
 use crate::ics::ContentWriter;
 use crate::model::{Calendar, Event, Feed, Moment, Status, TimezoneStyle, When};

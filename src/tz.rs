@@ -12,7 +12,7 @@ pub mod transitions;
 pub mod vtimezone;
 pub mod zone;
 
-pub use db::{Choice, Origin, Tzdb, TzdataError, database, select};
+pub use db::{Choice, Origin, TzdataError, Tzdb, database, select};
 pub use transitions::{Transition, sample_instants, transitions};
 pub use vtimezone::{DayRule, Kind, Observance, Vtimezone, Yearly, format_offset, vtimezone};
 pub use zone::{Abbreviation, State, WallTime, Zone};

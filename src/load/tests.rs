@@ -250,7 +250,8 @@ fn sections_read_like_the_whole_file() {
         let Some(by_sections) = walk(&text, &sections::split(&text), tz::Tzdb::bundled()) else {
             continue; // a syntax error: the whole file is parsed instead
         };
-        let at_once = walk(&text, &whole, tz::Tzdb::bundled()).expect("one section always gives a result");
+        let at_once =
+            walk(&text, &whole, tz::Tzdb::bundled()).expect("one section always gives a result");
         assert_eq!(
             format!("{by_sections:?}"),
             format!("{at_once:?}"),

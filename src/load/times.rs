@@ -257,14 +257,17 @@ impl Loader<'_> {
                 offset_text(d.chosen),
                 self.db.release_or_unknown(),
                 other,
-                self.db.other().map_or("the other", |o| o.release_or_unknown()),
+                self.db
+                    .other()
+                    .map_or("the other", |o| o.release_or_unknown()),
             ));
         }
         let count = self.disagreements.len();
         let diagnostic = Diagnostic::warning(
             first.span.clone(),
             format!(
-                "the time zone data in use ({chosen_name}) and {other_name} disagree about {count} {}",
+                "the time zone data in use ({chosen_name}) and the other copy ({other_name}) \
+                 disagree about {count} {}",
                 if count == 1 { "time" } else { "times" }
             ),
         )
@@ -460,7 +463,11 @@ impl Loader<'_> {
                     let local_text = local.format("%Y-%m-%dT%H:%M:%S");
                     let abbreviation = |state: tz::State, fallback: &'static str| {
                         let name = state.name.as_str().to_owned();
-                        if name.is_empty() { fallback.to_owned() } else { name }
+                        if name.is_empty() {
+                            fallback.to_owned()
+                        } else {
+                            name
+                        }
                     };
                     self.push(
                         Diagnostic::error(

@@ -344,4 +344,3 @@ pub fn format_offset(seconds: i32) -> String {
         format!("{sign}{h:02}{m:02}{s:02}")
     }
 }
-

@@ -43,7 +43,11 @@ impl Abbreviation {
     /// The database's abbreviation; the numeric ones tzdata gives zones without a name of
     /// their own (`+0545`, `-03`) only repeat the offset, and are left empty.
     pub(super) fn new(name: &str) -> Self {
-        let name = if name.starts_with(['+', '-']) { "" } else { name };
+        let name = if name.starts_with(['+', '-']) {
+            ""
+        } else {
+            name
+        };
         let mut bytes = [0; 16];
         // tzdata abbreviations are 3 to 6 ASCII characters; cut on a character boundary anyway.
         let mut len = name.len().min(16);
@@ -106,7 +110,14 @@ impl Zone {
     pub fn is_utc(self) -> bool {
         matches!(
             self.name(),
-            "UTC" | "Etc/UTC" | "Etc/UCT" | "UCT" | "Etc/Universal" | "Universal" | "Etc/Zulu" | "Zulu"
+            "UTC"
+                | "Etc/UTC"
+                | "Etc/UCT"
+                | "UCT"
+                | "Etc/Universal"
+                | "Universal"
+                | "Etc/Zulu"
+                | "Zulu"
         )
     }
 
@@ -240,10 +251,7 @@ impl Ord for Zone {
 
 /// Seconds since 1970, clamped to what jiff can represent (years -9999 to 9999).
 fn timestamp(seconds: i64) -> Timestamp {
-    let (min, max) = (
-        Timestamp::MIN.as_second(),
-        Timestamp::MAX.as_second(),
-    );
+    let (min, max) = (Timestamp::MIN.as_second(), Timestamp::MAX.as_second());
     Timestamp::from_second(seconds.clamp(min, max)).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 

@@ -42,6 +42,12 @@ fn zone_edge_cases_read_the_same_in_three_parsers() {
 }
 
 #[test]
+fn zone_changes_of_2026_read_the_same_in_three_parsers() {
+    let report = check_fixture(&fixture("valid/tz2026.toml"));
+    assert!(report.contains("mismatches: none"), "{report}");
+}
+
+#[test]
 fn texts_and_all_day_events_read_the_same_in_three_parsers() {
     let report = check_fixture(&fixture("valid/text.toml"));
     assert!(report.contains("mismatches: none"), "{report}");
