@@ -7,17 +7,17 @@
 use std::fmt::Write as _;
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use chrono_tz::Tz;
 
 use crate::model::{Calendar, Event, Status, When};
 use crate::site::locale::{Locale, Words};
 use crate::site::{self, wall};
+use crate::tz::{Tzdb, Zone};
 
 /// What to show and how.
 #[derive(Debug, Clone)]
 pub struct Options<'a> {
     /// The viewer's zone.
-    pub zone: Tz,
+    pub zone: Zone,
     /// Show only events that end on or after this day (in the viewer's zone).
     pub from: Option<NaiveDate>,
     /// Show only events that start on or before this day (in the viewer's zone).
@@ -53,32 +53,13 @@ pub enum AgendaError {
     },
 }
 
-/// Reads an IANA zone name given on the command line.
-pub fn parse_zone(name: &str) -> Option<Tz> {
-    name.parse().ok()
-}
-
-/// The system's time zone: `TZ` if it names an IANA zone, else the zone `/etc/localtime`
-/// links to, else `/etc/timezone`, else UTC.
-pub fn system_zone() -> Tz {
-    let from_env = std::env::var("TZ").ok().and_then(|tz| {
-        let name = tz.strip_prefix(':').unwrap_or(&tz);
-        let name = name.rsplit_once("zoneinfo/").map_or(name, |(_, n)| n);
-        parse_zone(name)
-    });
-    let from_link = || {
-        let target = std::fs::read_link("/etc/localtime").ok()?;
-        let target = target.to_string_lossy();
-        parse_zone(target.rsplit_once("zoneinfo/")?.1)
-    };
-    let from_file = || {
-        let text = std::fs::read_to_string("/etc/timezone").ok()?;
-        parse_zone(text.trim())
-    };
-    from_env
-        .or_else(from_link)
-        .or_else(from_file)
-        .unwrap_or(chrono_tz::UTC)
+/// The system's time zone as jiff finds it (`TZ`, else `/etc/localtime`), looked up by its
+/// IANA name in `db`; UTC when it has no name there.
+pub fn system_zone(db: &Tzdb) -> Zone {
+    jiff::tz::TimeZone::try_system()
+        .ok()
+        .and_then(|tz| tz.iana_name().and_then(|name| db.zone(name)))
+        .unwrap_or_else(Zone::utc)
 }
 
 const RESET: &str = "\x1b[0m";
@@ -202,7 +183,7 @@ fn in_range(event: &Event, options: &Options<'_>) -> bool {
 
 /// The first and last day an event touches: its own dates when all-day, else on the viewer's
 /// clock (an end at midnight does not touch the next day).
-fn days(event: &Event, zone: Tz) -> (NaiveDate, NaiveDate) {
+fn days(event: &Event, zone: Zone) -> (NaiveDate, NaiveDate) {
     match event.when {
         When::AllDay { first, last } => (first, last),
         When::Timed { start, end } => {
@@ -334,7 +315,7 @@ fn row(
 }
 
 /// `06:00–07:00`, with `+1` (or `+N`) when the end falls on a later day of that clock.
-fn clock(start: DateTime<Utc>, end: DateTime<Utc>, zone: Tz) -> String {
+fn clock(start: DateTime<Utc>, end: DateTime<Utc>, zone: Zone) -> String {
     let (s, e) = (wall(start, zone), wall(end, zone));
     let days = (e.date() - s.date()).num_days();
     let later = if days > 0 {
@@ -401,19 +382,10 @@ mod tests {
     fn times_past_midnight_say_how_many_days_later() {
         let start = DateTime::from_timestamp(1_793_507_400, 0).unwrap(); // 2026-11-01T04:30Z
         let end = start + chrono::Duration::hours(4);
-        let la: Tz = "America/Los_Angeles".parse().unwrap();
-        let seoul: Tz = "Asia/Seoul".parse().unwrap();
+        let db = Tzdb::bundled();
+        let la = db.zone("America/Los_Angeles").unwrap();
+        let seoul = db.zone("Asia/Seoul").unwrap();
         assert_eq!(clock(start, end, la), "21:30–01:30+1");
         assert_eq!(clock(start, end, seoul), "13:30–17:30");
-    }
-
-    #[test]
-    fn the_system_zone_comes_from_tz() {
-        // Only the parsing; the environment is not touched.
-        assert_eq!(
-            parse_zone("Asia/Seoul").map(|z| z.name()),
-            Some("Asia/Seoul")
-        );
-        assert_eq!(parse_zone("Mars/Olympus"), None);
     }
 }

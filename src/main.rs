@@ -23,6 +23,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    let tzdb = calfeed::tz::select(&cli.tzdata)?;
     match cli.command {
         Command::Agenda {
             input,
@@ -32,10 +33,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             feed,
             language,
         } => {
-            let zone = tz
-                .as_deref()
-                .and_then(calfeed::agenda::parse_zone)
-                .unwrap_or_else(calfeed::agenda::system_zone);
+            let zone = match tz {
+                None => calfeed::agenda::system_zone(tzdb),
+                Some(name) => tzdb
+                    .zone(&name)
+                    .unwrap_or_else(|| unknown_zone(tzdb, &name)),
+            };
             let (loaded, text) = load::from_file(&input)?;
             print_diagnostics(&loaded.warnings, &input, &text);
             let options = calfeed::agenda::Options {
@@ -82,10 +85,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut stderr = io::stderr().lock();
             let _ = writeln!(
                 stderr,
-                "Wrote {} {} to {}:",
+                "Wrote {} {} to {} (time zone data: {}):",
                 report.written.len(),
                 plural(report.written.len(), "feed"),
-                out.display()
+                out.display(),
+                tzdb.describe()
             );
             for w in &report.written {
                 let _ = writeln!(
@@ -120,6 +124,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `--tz` names no zone: a command-line error (exit status 2), with the closest name.
+fn unknown_zone(tzdb: &calfeed::tz::Tzdb, name: &str) -> ! {
+    use clap::CommandFactory as _;
+    let hint = match tzdb.suggest(name) {
+        Some(near) => format!("did you mean `{near}`?"),
+        None => "use an IANA name such as Europe/Berlin or Asia/Seoul".to_owned(),
+    };
+    Cli::command()
+        .error(
+            clap::error::ErrorKind::InvalidValue,
+            format!(
+                "`{}` is not an IANA time zone for --tz; {hint}",
+                name.escape_debug()
+            ),
+        )
+        .exit()
 }
 
 /// Whether to colour standard output: `--color`, then `NO_COLOR`, `CLICOLOR_FORCE` and

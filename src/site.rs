@@ -12,12 +12,12 @@ pub mod locale;
 use std::io;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
-use chrono_tz::Tz;
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::model::{Calendar, Event, Status, When};
 use crate::render::{FeedView, Prepared};
+use crate::tz::Zone;
 use locale::{Locale, Words};
 
 /// Folder of the one-event files inside the output folder.
@@ -58,12 +58,12 @@ pub enum SiteError {
 /// The wall-clock time of `instant` in `zone`.
 ///
 /// The one place where the page and the agenda turn instants into local times.
-pub fn wall(instant: DateTime<Utc>, zone: Tz) -> NaiveDateTime {
-    instant.with_timezone(&zone).naive_local()
+pub fn wall(instant: DateTime<Utc>, zone: Zone) -> NaiveDateTime {
+    zone.to_local(instant)
 }
 
 /// `UTC+09:00`, `UTC-04:00`: the offset of `zone` at `instant`.
-pub fn offset_label(instant: DateTime<Utc>, zone: Tz) -> String {
+pub fn offset_label(instant: DateTime<Utc>, zone: Zone) -> String {
     let seconds = (wall(instant, zone) - instant.naive_utc()).num_seconds();
     let sign = if seconds < 0 { '-' } else { '+' };
     let minutes = seconds.abs() / 60;
@@ -507,10 +507,11 @@ mod tests {
     fn offsets_are_named_at_the_instant() {
         let summer = DateTime::from_timestamp(1_782_000_000, 0).unwrap(); // June 2026
         let winter = DateTime::from_timestamp(1_767_225_600, 0).unwrap(); // January 2026
-        let ny: Tz = "America/New_York".parse().unwrap();
+        let db = crate::tz::Tzdb::bundled();
+        let ny = db.zone("America/New_York").unwrap();
         assert_eq!(offset_label(summer, ny), "UTC-04:00");
         assert_eq!(offset_label(winter, ny), "UTC-05:00");
-        let kolkata: Tz = "Asia/Kolkata".parse().unwrap();
+        let kolkata = db.zone("Asia/Kolkata").unwrap();
         assert_eq!(offset_label(winter, kolkata), "UTC+05:30");
     }
 }

@@ -114,7 +114,12 @@ fn wrong_feed_zone_or_range_is_refused() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("not an IANA time zone"));
+    assert!(
+        stderr(&output)
+            .contains("`Asia/Seol` is not an IANA time zone for --tz; did you mean `Asia/Seoul`?"),
+        "{}",
+        stderr(&output)
+    );
     let output = calfeed()
         .args([
             "agenda",
@@ -129,4 +134,26 @@ fn wrong_feed_zone_or_range_is_refused() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("--from 2026-02-01 is after --to 2026-01-01"));
+}
+
+/// Without --tz, the system's zone (here from `TZ`).
+#[test]
+fn the_default_zone_is_the_systems() {
+    for zone in ["Asia/Seoul", "America/Los_Angeles"] {
+        let output = calfeed()
+            .args([
+                "agenda",
+                "--from",
+                "2026-10-30",
+                "--to",
+                "2026-10-30",
+                "--input",
+            ])
+            .arg(fixture("valid/page.toml"))
+            .env("TZ", zone)
+            .output()
+            .unwrap();
+        let text = stdout(&output);
+        assert!(text.contains(&format!("Time zone: {zone}\n")), "{text}");
+    }
 }

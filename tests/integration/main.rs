@@ -10,3 +10,4 @@ mod interop;
 mod page;
 mod robustness;
 mod snapshots;
+mod tzdata;
