@@ -1,4 +1,4 @@
-//! The command line: `calfeed build` and `calfeed check`.
+//! The command line: `calfeed build`, `calfeed check` and `calfeed agenda`.
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -84,9 +84,10 @@ pub enum Color {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write all.ics and one .ics per [[feed]] into the output folder.
+    /// Write all.ics, one .ics per [[feed]], the subscribe page index.html and
+    /// events/<id>.ics for every event into the output folder.
     ///
-    /// Nothing is written if the input has errors. Each file is replaced atomically, and feeds
+    /// Nothing is written if the input has errors. Each file is replaced atomically, and files
     /// that an earlier build wrote but that are no longer in the input are removed.
     Build {
         /// The events file to read.
