@@ -84,8 +84,8 @@ pub enum Color {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write all.ics, one .ics per [[feed]], the subscribe page index.html and
-    /// events/<id>.ics for every event into the output folder.
+    /// Write all.ics, one .ics per `[[feed]]`, the subscribe page index.html and
+    /// `events/<id>.ics` for every event into the output folder.
     ///
     /// Nothing is written if the input has errors. Each file is replaced atomically, and files
     /// that an earlier build wrote but that are no longer in the input are removed.
