@@ -245,9 +245,12 @@ struct Month {
 struct EventContext {
     uid: String,
     title: String,
+    /// The language of the title when it differs from the page's (a fallback).
+    title_lang: Option<String>,
     status: &'static str,
     status_label: Option<&'static str>,
     location: Option<String>,
+    location_lang: Option<String>,
     participants: Option<String>,
     file: String,
     zone: &'static str,
@@ -434,19 +437,26 @@ fn event_context(
         .iter()
         .map(|p| p.get(language, default).text)
         .collect();
+    let other = |chosen: crate::text::Chosen<'_>| {
+        chosen
+            .language
+            .filter(|l| *l != language)
+            .map(str::to_owned)
+    };
+    let title = event.title.get(language, default);
+    let location = event.location.as_ref().map(|l| l.get(language, default));
     EventContext {
         uid: format!("{}@{}", event.id, calendar.domain),
-        title: event.title.get(language, default).text.to_owned(),
+        title: title.text.to_owned(),
+        title_lang: other(title),
         status: match event.status {
             Status::Confirmed => "confirmed",
             Status::Tentative => "tentative",
             Status::Cancelled => "cancelled",
         },
         status_label: status_word(event.status, locale.words()),
-        location: event
-            .location
-            .as_ref()
-            .map(|l| l.get(language, default).text.to_owned()),
+        location: location.map(|l| l.text.to_owned()),
+        location_lang: location.and_then(other),
         participants: (!participants.is_empty()).then(|| participants.join(", ")),
         file: event_path(event),
         zone: zone.name(),

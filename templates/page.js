@@ -100,11 +100,13 @@
   for (var j = 0; j < buttons.length; j++) {
     if (!navigator.clipboard) break;
     buttons[j].hidden = false;
+    buttons[j].setAttribute("data-label", buttons[j].textContent);
     buttons[j].addEventListener("click", function (event) {
       var button = event.currentTarget;
       navigator.clipboard.writeText(button.getAttribute("data-copy")).then(function () {
         button.textContent = body.getAttribute("data-copied");
         status.textContent = body.getAttribute("data-copied") + ": " + button.getAttribute("data-copy");
+        setTimeout(function () { button.textContent = button.getAttribute("data-label"); }, 2000);
       });
     });
   }

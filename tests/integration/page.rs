@@ -129,6 +129,12 @@ fn texts_from_the_input_are_escaped() {
     assert!(korean.contains("<html lang=\"ko\">"));
     assert!(korean.contains("&lt;script&gt;만찬&lt;&#x2f;script&gt; &amp; 저녁"));
     assert!(korean.contains("한국어 일정"));
+    // A text that falls back to the calendar's language says so.
+    assert!(
+        korean.contains("<span class=\"name\" lang=\"en\">Night session across the change</span>")
+    );
+    assert!(korean.contains("<span class=\"name\">서울의 아침</span>"));
+    assert!(korean.contains("<span class=\"name\">Breakfast before the change</span>"));
 }
 
 /// Nothing on the page is loaded from anywhere: no `src`, no stylesheet or font links, no CSS
