@@ -252,6 +252,9 @@ struct EventContext {
     location: Option<String>,
     location_lang: Option<String>,
     participants: Option<String>,
+    description: Option<String>,
+    sources: Option<String>,
+    url: Option<String>,
     file: String,
     zone: &'static str,
     all_day: bool,
@@ -458,6 +461,13 @@ fn event_context(
         location: location.map(|l| l.text.to_owned()),
         location_lang: location.and_then(other),
         participants: (!participants.is_empty()).then(|| participants.join(", ")),
+        description: event
+            .description
+            .as_ref()
+            .map(|d| d.get(language, default).text.to_owned())
+            .filter(|d| !d.is_empty()),
+        sources: (!event.sources.is_empty()).then(|| event.sources.join("; ")),
+        url: event.url.clone(),
         file: event_path(event),
         zone: zone.name(),
         all_day,

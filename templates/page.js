@@ -65,6 +65,10 @@
     items.push(item);
   }
 
+  if (viewerZone) {
+    document.getElementById("times-note").textContent = body.getAttribute("data-times-yours") + " " + viewerZone;
+  }
+
   var monthName = new Intl.DateTimeFormat(lang, { year: "numeric", month: "long", timeZone: "UTC" });
   function fill(section, list) {
     var box = section.querySelector(".months");

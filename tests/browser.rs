@@ -156,6 +156,11 @@ fn assert_shows(dom: &str, id: &str, expected: &[&str]) {
 fn times_in_seoul() {
     let run = open(&page("index.html"), "Asia/Seoul");
     let dom = &run.dom;
+    let note = visible(block(dom, "id=\"times-note\"", "</p>"));
+    assert!(
+        note.contains("Times are on your clock: Asia/Seoul"),
+        "{note}"
+    );
     assert_shows(
         dom,
         "ny-before-change",
@@ -356,8 +361,11 @@ fn markup_in_the_input_is_shown_as_text() {
         &[
             "<script>document.title='x'</script> & dinner",
             "Where: <img src=x onerror=alert(1)>",
+            "Dinner & talks. <a href=\"javascript:alert(1)\">not a link</a>",
+            "Sources: Notes & minutes",
         ],
     );
+    assert!(!dom.contains("<a href=\"javascript"));
     assert!(dom.contains("<title>Talks &amp; visits &lt;2026&gt;</title>"));
     assert_eq!(dom.matches("<script").count(), 1, "only the page's script");
     assert!(!dom.contains("<img"));

@@ -43,6 +43,14 @@ pub struct Words {
     pub events: &'static str,
     /// How times are shown.
     pub times_note: &'static str,
+    /// What the script puts in place of `times_note`, followed by the viewer's zone.
+    pub times_yours: &'static str,
+    /// Summary of an event's description.
+    pub details: &'static str,
+    /// Label before the sources.
+    pub sources: &'static str,
+    /// Link to the event's own page.
+    pub more: &'static str,
     /// Heading of the upcoming events.
     pub upcoming: &'static str,
     /// Shown when no event is upcoming.
@@ -91,6 +99,10 @@ const EN: Words = Words {
                            Calendar refreshes subscriptions every 8 to 24 hours.",
     events: "Events",
     times_note: "Times are in the time zone of each event, or in yours when JavaScript is on.",
+    times_yours: "Times are on your clock:",
+    details: "Details",
+    sources: "Sources",
+    more: "More about this event",
     upcoming: "Upcoming",
     no_upcoming: "No upcoming events.",
     past: "Past",
@@ -127,6 +139,10 @@ const KO: Words = Words {
                            8~24시간마다 구독을 새로 고칩니다.",
     events: "일정",
     times_note: "시각은 각 일정의 시간대로 표시되며, JavaScript가 켜져 있으면 보는 사람의 시간대로 표시됩니다.",
+    times_yours: "시각은 보는 사람의 시간대로 표시됩니다:",
+    details: "자세히",
+    sources: "출처",
+    more: "이 일정에 대해 더 보기",
     upcoming: "다가오는 일정",
     no_upcoming: "다가오는 일정이 없습니다.",
     past: "지난 일정",
@@ -163,6 +179,10 @@ const JA: Words = Words {
                            8〜24時間ごとに購読を更新します。",
     events: "予定",
     times_note: "時刻は各予定のタイムゾーンで表示され、JavaScript が有効なら閲覧者のタイムゾーンで表示されます。",
+    times_yours: "時刻は閲覧者のタイムゾーンで表示されています:",
+    details: "詳細",
+    sources: "出典",
+    more: "この予定の詳細ページ",
     upcoming: "今後の予定",
     no_upcoming: "今後の予定はありません。",
     past: "過去の予定",

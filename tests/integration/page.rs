@@ -119,6 +119,12 @@ fn texts_from_the_input_are_escaped() {
         "{html}"
     );
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(html.contains(
+        "<p class=\"description\">Dinner &amp; talks.\n&lt;a href=&quot;javascript:alert(1)&quot;&gt;not a link&lt;&#x2f;a&gt;</p>"
+    ), "{html}");
+    assert!(html.contains(
+        "<a href=\"https:&#x2f;&#x2f;example.org&#x2f;dinner?a=1&amp;b=2\" rel=\"noopener\">"
+    ));
     assert!(html.contains("<title>Talks &amp; visits &lt;2026&gt;</title>"));
     assert_eq!(
         html.matches("<script").count(),
