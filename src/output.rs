@@ -164,7 +164,7 @@ fn stage_site(
     dir: &Path,
     files: &[crate::site::SiteFile],
     previous: &BTreeSet<String>,
-) -> Result<Vec<(tempfile::NamedTempFile, PathBuf, String)>, OutputError> {
+) -> Result<Vec<(tempfile::TempPath, PathBuf, String)>, OutputError> {
     let subfolders: BTreeSet<PathBuf> = files
         .iter()
         .filter_map(|f| dir.join(&f.path).parent().map(Path::to_path_buf))
@@ -190,9 +190,14 @@ fn stage_site(
             .tempfile_in(parent)
             .map_err(io_error(&target))?;
         temp.write_all(&file.bytes).map_err(io_error(&target))?;
-        temp.as_file().sync_all().map_err(io_error(&target))?;
+        // Pages are flushed to disk like feeds. One-event files are not, one by one: with many
+        // events that would take minutes, and the next build rewrites any that a crash damaged.
+        if !file.path.starts_with(crate::site::EVENTS_DIR) {
+            temp.as_file().sync_all().map_err(io_error(&target))?;
+        }
         set_readable(temp.path()).map_err(io_error(&target))?;
-        staged.push((temp, target, file.path.clone()));
+        // Closed now, so that thousands of event files do not exhaust the open-file limit.
+        staged.push((temp.into_temp_path(), target, file.path.clone()));
     }
     Ok(staged)
 }
