@@ -117,7 +117,7 @@ pub fn build(calendar: &Calendar, dir: &Path, stamp: DateTime<Utc>) -> Result<Re
     let previous = read_manifest(dir);
     let site_files = stage_site(
         dir,
-        &crate::site::files(calendar, &prepared, stamp)?,
+        crate::site::files(calendar, &prepared, stamp),
         &previous,
     )?;
 
@@ -162,28 +162,22 @@ pub fn build(calendar: &Calendar, dir: &Path, stamp: DateTime<Utc>) -> Result<Re
 /// `previous`) did not write.
 fn stage_site(
     dir: &Path,
-    files: &[crate::site::SiteFile],
+    files: impl Iterator<Item = Result<crate::site::SiteFile, crate::site::SiteError>>,
     previous: &BTreeSet<String>,
 ) -> Result<Vec<(tempfile::TempPath, PathBuf, String)>, OutputError> {
-    let subfolders: BTreeSet<PathBuf> = files
-        .iter()
-        .filter_map(|f| dir.join(&f.path).parent().map(Path::to_path_buf))
-        .filter(|parent| parent != dir)
-        .collect();
+    let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut staged = Vec::new();
     for file in files {
+        let file = file?;
         let target = dir.join(&file.path);
         if file.path.ends_with(".html") && !previous.contains(&file.path) && target.exists() {
             return Err(OutputError::NotOurs { path: target });
         }
-    }
-    for folder in &subfolders {
-        fs::create_dir_all(folder).map_err(io_error(folder))?;
-        remove_leftovers(folder);
-    }
-    let mut staged = Vec::with_capacity(files.len());
-    for file in files {
-        let target = dir.join(&file.path);
         let parent = target.parent().unwrap_or(dir);
+        if parent != dir && folders.insert(parent.to_owned()) {
+            fs::create_dir_all(parent).map_err(io_error(parent))?;
+            remove_leftovers(parent);
+        }
         let mut temp = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
             .suffix(TEMP_SUFFIX)
@@ -197,7 +191,7 @@ fn stage_site(
         }
         set_readable(temp.path()).map_err(io_error(&target))?;
         // Closed now, so that thousands of event files do not exhaust the open-file limit.
-        staged.push((temp.into_temp_path(), target, file.path.clone()));
+        staged.push((temp.into_temp_path(), target, file.path));
     }
     Ok(staged)
 }

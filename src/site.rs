@@ -96,36 +96,34 @@ pub fn event_path(event: &Event) -> String {
     format!("{EVENTS_DIR}/{}.ics", event.id)
 }
 
-/// Every page and every one-event file of the calendar.
+/// Every page and every one-event file of the calendar, made one at a time as the iterator is
+/// read, so that a large calendar never holds them all in memory.
 ///
 /// `now` decides which events the page lists as upcoming before its script runs (the script
 /// decides again with the viewer's clock).
-pub fn files(
-    calendar: &Calendar,
-    prepared: &Prepared<'_>,
+pub fn files<'a>(
+    calendar: &'a Calendar,
+    prepared: &'a Prepared<'a>,
     now: DateTime<Utc>,
-) -> Result<Vec<SiteFile>, SiteError> {
-    let mut files = Vec::new();
-    for language in languages(calendar) {
+) -> impl Iterator<Item = Result<SiteFile, SiteError>> + 'a {
+    let pages = languages(calendar).into_iter().map(move |language| {
         let path = page_path(calendar, language);
-        let html = page(calendar, prepared, language, now).map_err(|source| SiteError::Page {
-            path: path.clone(),
-            source,
-        })?;
-        files.push(SiteFile {
-            path,
-            bytes: html.into_bytes(),
-        });
-    }
-    for event in prepared.all().events {
+        match page(calendar, prepared, language, now) {
+            Ok(html) => Ok(SiteFile {
+                path,
+                bytes: html.into_bytes(),
+            }),
+            Err(source) => Err(SiteError::Page { path, source }),
+        }
+    });
+    let events = prepared.all().events.into_iter().map(move |event| {
         let path = event_path(event);
-        let bytes = event_file(calendar, prepared, event).map_err(|source| SiteError::Event {
-            path: path.clone(),
-            source,
-        })?;
-        files.push(SiteFile { path, bytes });
-    }
-    Ok(files)
+        match event_file(calendar, prepared, event) {
+            Ok(bytes) => Ok(SiteFile { path, bytes }),
+            Err(source) => Err(SiteError::Event { path, source }),
+        }
+    });
+    pages.chain(events)
 }
 
 /// A complete calendar holding only `event`, with its `VTIMEZONE`: the same `VEVENT` bytes as in
