@@ -1,4 +1,4 @@
-//! The command line: `calfeed build` and `calfeed check`.
+//! The command line: `calfeed build`, `calfeed check`, and `completions` and `man` for installing.
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -51,6 +51,16 @@ pub enum Command {
         #[arg(value_name = "FILE", default_value = "events.toml")]
         file: PathBuf,
     },
+    /// Print a completion script for a shell.
+    ///
+    /// For bash: `calfeed completions bash > ~/.local/share/bash-completion/completions/calfeed`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: crate::install::Shell,
+    },
+    /// Print the manual page (roff), e.g. `calfeed man > ~/.local/share/man/man1/calfeed.1`.
+    Man,
 }
 
 #[cfg(test)]
