@@ -16,7 +16,6 @@ cargo publish --dry-run --locked
 read -r target version < <(cargo metadata --format-version 1 --no-deps --locked |
     python3 -c 'import json, sys; m = json.load(sys.stdin); print(m["target_directory"], m["packages"][0]["version"])')
 unpacked="$target/package/calfeed-$version"
-echo "check-package: $(du -k "$target/package/calfeed-$version.crate" | cut -f1) KiB packed"
 
 # Two unit tests read the repository's events.toml and test fixtures, which the package leaves
 # out; they run with the rest of the suite in scripts/test.sh.
