@@ -9,3 +9,4 @@ mod install;
 mod interop;
 mod robustness;
 mod snapshots;
+mod tzdata;
