@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
-# Checks the crate as crates.io would receive it: `rust-version` covers the dependencies, the
-# package holds only what Cargo.toml's `include` lists, it builds on its own
-# (`cargo publish --dry-run` unpacks and compiles it), and its unit tests pass there, as they do
-# when a distribution builds calfeed from crates.io. Needs a clean git tree and crates.io.
+# Checks the crate as crates.io would receive it: the package holds only what Cargo.toml's
+# `include` lists, it builds on its own (`cargo publish --dry-run` unpacks and compiles it), and
+# its unit tests pass there, as they do when a distribution builds calfeed from crates.io.
+# Needs a clean git tree and crates.io.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-
-python3 scripts/check-rust-version.py
 
 echo "check-package: files in the package:"
 cargo package --list --locked | sed 's/^/  /'

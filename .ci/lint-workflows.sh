@@ -13,7 +13,7 @@ as_root() {
 }
 
 if ! command -v shellcheck >/dev/null; then
-    echo "lint-workflows.sh: apt-get install shellcheck"
+    echo "lint-workflows: apt-get install shellcheck"
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
         shellcheck >/dev/null
@@ -29,4 +29,4 @@ fi
 "$actionlint" -version | head -n 1
 # With no arguments: every workflow in .github/workflows.
 "$actionlint"
-echo "lint-workflows.sh: every workflow passes actionlint and shellcheck"
+echo "lint-workflows: every workflow passes actionlint and shellcheck"
