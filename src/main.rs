@@ -23,7 +23,14 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let tzdb = calfeed::tz::select(&cli.tzdata)?;
+    let tzdb = match cli.command {
+        // The completions and the manual page need no time zone data.
+        Command::Completions { shell } => {
+            return to_stdout(|out| calfeed::install::write_completions(shell, out));
+        }
+        Command::Man => return to_stdout(calfeed::install::write_man_page),
+        _ => calfeed::tz::select(&cli.tzdata)?,
+    };
     match cli.command {
         Command::Check { file } => {
             let (loaded, text) = load::from_file(&file)?;
@@ -79,10 +86,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Completions { shell } => {
-            to_stdout(|out| calfeed::install::write_completions(shell, out))
-        }
-        Command::Man => to_stdout(calfeed::install::write_man_page),
+        Command::Completions { .. } | Command::Man => Ok(()), // done above
     }
 }
 

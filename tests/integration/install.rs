@@ -250,6 +250,20 @@ fn man_shows_the_page() {
     );
 }
 
+#[test]
+fn no_time_zone_data_is_needed() {
+    let missing = tempfile::tempdir().unwrap().path().join("no-such-folder");
+    for args in [&["man"][..], &["completions", "zsh"]] {
+        let output = calfeed()
+            .args(args)
+            .env("CALFEED_TZDATA", &missing)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{args:?}: {}", stderr(&output));
+        assert!(!output.stdout.is_empty(), "{args:?}");
+    }
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn a_full_disk_is_reported() {
