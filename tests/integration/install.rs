@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use crate::common::{calfeed, stderr, stdout};
+use crate::common::{calfeed, root, stderr, stdout};
 
 /// Every command a user can type after `calfeed`.
 const COMMANDS: [&str; 4] = ["build", "check", "completions", "man"];
@@ -280,4 +280,27 @@ fn a_full_disk_is_reported() {
             "{message}"
         );
     }
+}
+
+#[test]
+fn the_readme_shows_the_completions_of_every_shell_and_the_man_page() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for shell in SHELLS {
+        assert!(
+            readme.contains(&format!("calfeed completions {shell} ")),
+            "README.md does not show `calfeed completions {shell}`"
+        );
+    }
+    assert!(readme.contains("calfeed man > "));
+}
+
+#[test]
+fn the_changelog_has_a_section_for_this_version() {
+    // The release workflow takes the release notes from this section.
+    let changelog = std::fs::read_to_string(root().join("CHANGELOG.md")).unwrap();
+    let heading = format!("## [{}]", env!("CARGO_PKG_VERSION"));
+    assert!(
+        changelog.lines().any(|l| l.starts_with(&heading)),
+        "CHANGELOG.md has no `{heading}` section"
+    );
 }
