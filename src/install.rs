@@ -52,15 +52,12 @@ pub fn write_man_page(out: &mut dyn Write) -> io::Result<()> {
     man.render_options_section(&mut page)?;
 
     page.extend_from_slice(b".SH COMMANDS\n");
-    // From the definition as written, so that each command lists its own options; the global
-    // ones are in OPTIONS above.
+    // From the definition as written, so that each command lists its own options (the global
+    // ones are in OPTIONS above) and `help`, which clap adds when it builds, is left out.
     for command in Cli::command()
         .get_subcommands()
         .filter(|c| !c.is_hide_set())
     {
-        if command.get_name() == "help" {
-            continue;
-        }
         let name = format!("{BIN} {}", command.get_name());
         let man = clap_mangen::Man::new(command.clone().bin_name(&name));
         // Each command is a subsection; its synopsis comes first, unlabelled, as in git(1).
