@@ -86,25 +86,3 @@ pub fn files(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
-
-/// Runs an interop helper script, failing the test with its output unless it succeeds.
-///
-/// The parsers come from `tests/interop/setup.sh`, which the README's test command runs.
-pub fn run_checker(program: &str, args: &[&std::ffi::OsStr]) -> String {
-    let output = Command::new(program)
-        .args(args)
-        .current_dir(root())
-        .env("PYTHONTZPATH", "")
-        .output()
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot run {program} ({e}); install the test parsers with tests/interop/setup.sh"
-            )
-        });
-    let text = format!("{}{}", stdout(&output), stderr(&output));
-    assert!(
-        output.status.success(),
-        "{program} {args:?} failed:\n{text}"
-    );
-    text
-}

@@ -1,0 +1,38 @@
+//! Feeds read back by parsers calfeed did not write: Python `icalendar`, Mozilla's ical.js and
+//! libical, driven by the Python and C programs in this folder.
+//!
+//! Every test here needs those parsers, so every test is ignored by a plain `cargo test` (which
+//! then needs nothing but Rust). `scripts/test.sh` installs the parsers with
+//! `tests/interop/setup.sh` and runs these tests too; a missing parser fails them.
+
+#[path = "../integration/common.rs"]
+#[allow(dead_code)] // shared with the `integration` target, which uses other helpers
+mod common;
+mod dataset;
+mod feeds;
+
+use std::process::Command;
+
+use common::{root, stderr, stdout};
+
+/// Runs an interop helper script, failing the test with its output unless it succeeds.
+///
+/// The parsers come from `tests/interop/setup.sh`, which the README's test command runs.
+pub fn run_checker(program: &str, args: &[&std::ffi::OsStr]) -> String {
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(root())
+        .env("PYTHONTZPATH", "")
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run {program} ({e}); install the test parsers with tests/interop/setup.sh"
+            )
+        });
+    let text = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(
+        output.status.success(),
+        "{program} {args:?} failed:\n{text}"
+    );
+    text
+}
