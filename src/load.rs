@@ -140,16 +140,44 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     } else {
         text
     };
-    if let Some(outcome) = walk(text, &sections::split(text)) {
-        return outcome;
+    read(text, &sections::split(text))
+}
+
+/// Validates the document cut into `sections`; on a syntax error, reports the TOML errors of
+/// every section.
+fn read(text: &str, sections: &[sections::Section]) -> Result<Loaded, Vec<Diagnostic>> {
+    match walk(text, sections) {
+        Walk::Read(outcome) => outcome,
+        Walk::InvalidToml => Err(syntax_errors(text, sections)),
     }
-    // A section did not parse on its own: parse the whole file at once, so that syntax errors
-    // are reported exactly where the TOML parser finds them.
-    let whole = [sections::Section {
-        range: 0..text.len(),
-        has_calendar: true,
-    }];
-    walk(text, &whole).unwrap_or_else(|| Err(Vec::new()))
+}
+
+/// The TOML parser's errors about each section, one section's syntax tree at a time.
+///
+/// A section starts on a top-level `[[event]]` or `[[feed]]` header, where the parser reads
+/// exactly as it would reading the whole file, so its errors are the file's, found without
+/// holding the whole file's tokens.
+fn syntax_errors(text: &str, sections: &[sections::Section]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for section in sections {
+        let Err(errors) = parse_section(text, section) else {
+            continue;
+        };
+        diagnostics.extend(errors.iter().map(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let span = span.start + section.range.start..span.end + section.range.start;
+            let message = e.message().trim_end();
+            let help = if message.contains("date") || message.contains("time") {
+                "dates are written 2025-10-28, times 2025-10-28T10:00:00, and the day must exist"
+            } else {
+                "events.toml is TOML (https://toml.io): check the quotes, brackets and `=` here"
+            };
+            Diagnostic::error(span, format!("invalid TOML: {message}")).with_help(help)
+        }));
+    }
+    sort(&mut diagnostics);
+    diagnostics.dedup();
+    diagnostics
 }
 
 /// Parses one section, or returns the TOML parser's errors about it.
@@ -165,35 +193,21 @@ fn parse_section<'t>(
     }
 }
 
+/// How a walk over the sections ended.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per file read, taken apart at once"
+)]
+enum Walk {
+    /// Every section parsed: the calendar, or every problem found in it.
+    Read(Result<Loaded, Vec<Diagnostic>>),
+    /// A section is not valid TOML; the walk stopped there.
+    InvalidToml,
+}
+
 /// Validates the document section by section, holding only one section's syntax tree at a time
 /// (and those of the few feeds).
-///
-/// Returns `None` when a section does not parse on its own, so that the caller can parse the
-/// whole file instead; with a single section the TOML errors are the result.
-fn walk(text: &str, sections: &[sections::Section]) -> Option<Result<Loaded, Vec<Diagnostic>>> {
-    let single = sections.len() == 1;
-    let syntax = |section: &sections::Section, errors: Vec<toml::de::Error>| {
-        if !single {
-            return None;
-        }
-        let mut diagnostics: Vec<Diagnostic> = errors
-            .iter()
-            .map(|e| {
-                let span = e.span().unwrap_or(0..0);
-                let span = span.start + section.range.start..span.end + section.range.start;
-                let message = e.message().trim_end();
-                let help = if message.contains("date") || message.contains("time") {
-                    "dates are written 2025-10-28, times 2025-10-28T10:00:00, and the day must exist"
-                } else {
-                    "events.toml is TOML (https://toml.io): check the quotes, brackets and `=` here"
-                };
-                Diagnostic::error(span, format!("invalid TOML: {message}")).with_help(help)
-            })
-            .collect();
-        sort(&mut diagnostics);
-        diagnostics.dedup();
-        Some(Err(diagnostics))
-    };
+fn walk(text: &str, sections: &[sections::Section]) -> Walk {
     let mut loader = Loader {
         diagnostics: Vec::new(),
         text,
@@ -207,7 +221,7 @@ fn walk(text: &str, sections: &[sections::Section]) -> Option<Result<Loaded, Vec
     for section in sections.iter().filter(|s| s.has_calendar) {
         let tree = match parse_section(text, section) {
             Ok(tree) => tree,
-            Err(errors) => return syntax(section, errors),
+            Err(_) => return Walk::InvalidToml,
         };
         loader.offset = section.range.start;
         if let Some((key, value)) = tree.get_ref().get_key_value("calendar") {
@@ -254,7 +268,7 @@ fn walk(text: &str, sections: &[sections::Section]) -> Option<Result<Loaded, Vec
     for section in sections {
         let tree = match parse_section(text, section) {
             Ok(tree) => tree,
-            Err(errors) => return syntax(section, errors),
+            Err(_) => return Walk::InvalidToml,
         };
         loader.offset = section.range.start;
         let fields = loader.fields(tree.get_ref(), 0..0, "the top level of the file", ROOT_KEYS);
@@ -282,7 +296,7 @@ fn walk(text: &str, sections: &[sections::Section]) -> Option<Result<Loaded, Vec
 
     let mut diagnostics = loader.diagnostics;
     sort(&mut diagnostics);
-    Some(match calendar {
+    Walk::Read(match calendar {
         Some(mut calendar) if !diagnostics.iter().any(Diagnostic::is_error) => {
             calendar.events = events;
             calendar.feeds = feeds;
