@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// `--version` names the IANA tz database release the timezones come from.
 static VERSION: LazyLock<String> = LazyLock::new(|| {
@@ -25,9 +25,23 @@ static VERSION: LazyLock<String> = LazyLock::new(|| {
                   DTSTAMP of events that have no `updated`."
 )]
 pub struct Cli {
+    /// When to colour messages: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_name = "WHEN", default_value = "auto", global = true)]
+    pub color: Color,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// When messages are coloured, as with cargo's `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// On a terminal, unless `NO_COLOR` is set (`CLICOLOR_FORCE` colours output to a pipe).
+    Auto,
+    /// Always, even into a pipe or a file.
+    Always,
+    /// Never.
+    Never,
 }
 
 /// The commands.

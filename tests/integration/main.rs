@@ -5,5 +5,6 @@
 mod cli;
 mod common;
 mod errors;
+mod messages;
 mod robustness;
 mod snapshots;
