@@ -346,10 +346,4 @@ mod tests {
         assert_eq!(coordinate(-0.0000001), "0");
         assert_eq!(coordinate(35.123456789), "35.123457");
     }
-
-    #[test]
-    fn prodid_names_the_version() {
-        assert!(PRODID.starts_with("-//calfeed//calfeed "));
-        assert!(PRODID.ends_with("//EN"));
-    }
 }
