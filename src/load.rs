@@ -31,7 +31,7 @@ mod times;
 mod values;
 
 use times::RawTime;
-use values::{describe, is_slug, not_a_slug};
+use values::{is_slug, not_a_slug, value_kind};
 
 type Value<'i> = Spanned<DeValue<'i>>;
 
@@ -251,7 +251,7 @@ fn walk(text: &str, sections: &[sections::Section]) -> Walk {
             ),
         );
     }
-    let context = Context {
+    let defaults = Defaults {
         language: calendar
             .as_ref()
             .map_or_else(|| "en".to_owned(), |c: &Calendar| c.language.clone()),
@@ -273,7 +273,7 @@ fn walk(text: &str, sections: &[sections::Section]) -> Walk {
         loader.offset = section.range.start;
         let fields = loader.fields(tree.get_ref(), 0..0, "the top level of the file", ROOT_KEYS);
         let has_feeds = fields.get("feed").is_some();
-        loader.events(fields.get("event"), &context, &mut events, &mut ids);
+        loader.events(fields.get("event"), &defaults, &mut events, &mut ids);
         drop(fields);
         if has_feeds {
             feed_sections.push((section.range.start, tree));
@@ -287,7 +287,7 @@ fn walk(text: &str, sections: &[sections::Section]) -> Walk {
         loader.offset = *offset;
         loader.feeds(
             tree.get_ref().get("feed"),
-            &context,
+            &defaults,
             &events,
             &mut feeds,
             &mut names,
@@ -372,8 +372,9 @@ impl<'a, 'i> Fields<'a, 'i> {
     }
 }
 
-/// Settings of `[calendar]` that the rest of the file is checked against.
-struct Context {
+/// The calendar's settings that events and feeds fall back on: the default language, zone and
+/// event length.
+struct Defaults {
     language: String,
     timezone: Tz,
     default_duration: Duration,
@@ -415,7 +416,7 @@ impl Loader<'_> {
                 self.push(
                     Diagnostic::error(
                         value.span(),
-                        format!("`calendar` must be a table, found {}", describe(other)),
+                        format!("`calendar` must be a table, found {}", value_kind(other)),
                     )
                     .with_help("start the settings with a `[calendar]` line"),
                 );
@@ -428,12 +429,12 @@ impl Loader<'_> {
     fn events(
         &mut self,
         value: Option<&Value<'_>>,
-        context: &Context,
+        defaults: &Defaults,
         events: &mut Vec<Event>,
         ids: &mut HashMap<String, Range<usize>>,
     ) {
         for (table, span) in self.array_of_tables(value, "event") {
-            if let Some(event) = self.event(table, span, context) {
+            if let Some(event) = self.event(table, span, defaults) {
                 events.push(event);
             }
             let Some(id) = table.get("id") else { continue };
@@ -460,13 +461,13 @@ impl Loader<'_> {
     fn feeds(
         &mut self,
         value: Option<&Value<'_>>,
-        context: &Context,
+        defaults: &Defaults,
         events: &[Event],
         feeds: &mut Vec<Feed>,
         names: &mut HashMap<String, usize>,
     ) {
         for (table, span) in self.array_of_tables(value, "feed") {
-            let Some(feed) = self.feed(table, span.clone(), context) else {
+            let Some(feed) = self.feed(table, span.clone(), defaults) else {
                 continue;
             };
             if let Some(&line) = names.get(&feed.name) {
@@ -542,7 +543,7 @@ impl Loader<'_> {
                     value.span(),
                     format!(
                         "`{name}` must be a list of tables, found {}",
-                        describe(value.get_ref())
+                        value_kind(value.get_ref())
                     ),
                 )
                 .with_help(format!("write each one under its own `[[{name}]]` line")),
@@ -556,7 +557,7 @@ impl Loader<'_> {
                 other => self.push(
                     Diagnostic::error(
                         item.span(),
-                        format!("each `{name}` must be a table, found {}", describe(other)),
+                        format!("each `{name}` must be a table, found {}", value_kind(other)),
                     )
                     .with_help(format!("write each one under its own `[[{name}]]` line")),
                 ),
@@ -576,14 +577,14 @@ impl Loader<'_> {
             }),
             None => "en".to_owned(),
         };
-        let context = Context {
+        let defaults = Defaults {
             language: language.clone(),
             timezone: Tz::UTC,
             default_duration: DEFAULT_DURATION,
         };
         let name = self.required(&f, "name", "[calendar]", "name = \"Summit diplomacy\"");
-        let name = name.and_then(|v| self.text(v, "name", &context));
-        let description = self.optional_text(&f, "description", &context, &mut ok);
+        let name = name.and_then(|v| self.text(v, "name", &defaults));
+        let description = self.optional_text(&f, "description", &defaults, &mut ok);
         let timezone = match f.get("timezone") {
             Some(v) => self.timezone(v),
             None => Some(Tz::UTC),
@@ -627,13 +628,13 @@ impl Loader<'_> {
         let tentative_marker = self.marker(
             f.get("tentative_marker"),
             "tentative_marker",
-            &context,
+            &defaults,
             &[("en", "[Tentative]"), ("ja", "[未定]"), ("ko", "[미정]")],
         );
         let cancelled_marker = self.marker(
             f.get("cancelled_marker"),
             "cancelled_marker",
-            &context,
+            &defaults,
             &[("en", "[Cancelled]"), ("ja", "[中止]"), ("ko", "[취소]")],
         );
         if !ok {
@@ -656,7 +657,7 @@ impl Loader<'_> {
         })
     }
 
-    fn feed(&mut self, table: &DeTable<'_>, span: Range<usize>, cal: &Context) -> Option<Feed> {
+    fn feed(&mut self, table: &DeTable<'_>, span: Range<usize>, cal: &Defaults) -> Option<Feed> {
         let f = self.fields(table, span, "[[feed]]", FEED_KEYS);
         let mut ok = true;
         let name = self
@@ -763,7 +764,7 @@ impl Loader<'_> {
         }
     }
 
-    fn event(&mut self, table: &DeTable<'_>, span: Range<usize>, cal: &Context) -> Option<Event> {
+    fn event(&mut self, table: &DeTable<'_>, span: Range<usize>, cal: &Defaults) -> Option<Event> {
         let f = self.fields(table, span, "[[event]]", EVENT_KEYS);
         let mut ok = true;
         let id = self

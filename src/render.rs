@@ -35,8 +35,9 @@ pub struct FeedView<'a> {
     pub events: Vec<&'a Event>,
 }
 
-/// Everything the feeds of one calendar share: event order and generated timezones.
-pub struct Prepared<'a> {
+/// The feeds of one calendar, ready to write: the events in order and the generated timezones
+/// they share.
+pub struct Feeds<'a> {
     calendar: &'a Calendar,
     /// Events sorted by start, then id.
     sorted: Vec<&'a Event>,
@@ -45,7 +46,7 @@ pub struct Prepared<'a> {
     stamp: DateTime<Utc>,
 }
 
-impl<'a> Prepared<'a> {
+impl<'a> Feeds<'a> {
     /// Sorts the events and generates one `VTIMEZONE` per zone, valid from the zone's earliest
     /// use in the whole calendar. `stamp` is the `DTSTAMP` of events without `updated`.
     pub fn new(calendar: &'a Calendar, stamp: DateTime<Utc>) -> Self {
@@ -66,7 +67,7 @@ impl<'a> Prepared<'a> {
             .into_iter()
             .map(|(name, (zone, first))| (name, tz::vtimezone(zone, first).lines()))
             .collect();
-        Prepared {
+        Feeds {
             calendar,
             sorted,
             vtimezones,
@@ -207,7 +208,7 @@ impl<'a> Prepared<'a> {
         };
         w.text("SUMMARY", &language_param(title.language), &summary)?;
 
-        let (description, description_language) = describe(event, language, default);
+        let (description, description_language) = full_description(event, language, default);
         if !description.is_empty() {
             w.text(
                 "DESCRIPTION",
@@ -309,7 +310,11 @@ fn labels(language: &str) -> (&'static str, &'static str) {
 }
 
 /// The event's description followed by its participants and sources.
-fn describe<'e>(event: &'e Event, language: &str, default: &str) -> (String, Option<&'e str>) {
+fn full_description<'e>(
+    event: &'e Event,
+    language: &str,
+    default: &str,
+) -> (String, Option<&'e str>) {
     let chosen = event.description.as_ref().map(|d| d.get(language, default));
     let text_language = chosen.and_then(|c| c.language);
     let (participants_label, sources_label) = labels(language);

@@ -1,7 +1,7 @@
 //! Random damage to real input files: whatever calfeed is given, it either reports problems or
 //! writes feeds whose every line is well-formed iCalendar. It never panics.
 
-use calfeed::render::Prepared;
+use calfeed::render::Feeds;
 
 use crate::common::{fixture, root};
 
@@ -162,9 +162,9 @@ fn damaged_files_are_reported_or_written_well_formed() {
         match calfeed::load::parse(&text) {
             Ok(loaded) => {
                 accepted += 1;
-                let prepared = Prepared::new(&loaded.calendar, stamp);
-                for view in prepared.views() {
-                    let ics = prepared.write(&view, Vec::new()).unwrap();
+                let feeds = Feeds::new(&loaded.calendar, stamp);
+                for view in feeds.views() {
+                    let ics = feeds.write(&view, Vec::new()).unwrap();
                     assert_well_formed(&ics);
                 }
             }
