@@ -12,9 +12,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{
     DateTime, Datelike, Duration as ChronoDuration, LocalResult, NaiveDate, NaiveDateTime,
-    NaiveTime, Offset, TimeZone, Utc,
+    NaiveTime, TimeZone, Utc,
 };
-use chrono_tz::{OffsetName, Tz};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 use toml::value::{Datetime, Offset as TomlOffset};
@@ -24,7 +23,7 @@ use crate::diag::{self, Diagnostic};
 use crate::duration::Duration;
 use crate::model::{Calendar, Event, Feed, Moment, Status, TimezoneStyle, When};
 use crate::text::{self, Text};
-use crate::tz;
+use crate::tz::{self, Tzdb, WallTime, Zone};
 
 mod sections;
 mod times;
@@ -131,7 +130,14 @@ pub fn from_file(path: &Path) -> Result<(Loaded, String), LoadError> {
 /// let loaded = calfeed::load::parse(text).unwrap();
 /// assert_eq!(loaded.calendar.events[0].id, "busan");
 /// ```
+///
+/// Zones come from [`tz::database`]; [`parse_with`] takes another copy of the tz database.
 pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    parse_with(text, tz::database())
+}
+
+/// Validates the text of an `events.toml` against the zones of `db`.
+pub fn parse_with(text: &str, db: &'static Tzdb) -> Result<Loaded, Vec<Diagnostic>> {
     // A byte-order mark is not TOML; blank it without moving any offset.
     let owned;
     let text = if let Some(rest) = text.strip_prefix('\u{feff}') {
@@ -140,13 +146,17 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     } else {
         text
     };
-    read(text, &sections::split(text))
+    read(text, &sections::split(text), db)
 }
 
 /// Validates the document cut into `sections`; on a syntax error, reports the TOML errors of
 /// every section.
-fn read(text: &str, sections: &[sections::Section]) -> Result<Loaded, Vec<Diagnostic>> {
-    match walk(text, sections) {
+fn read(
+    text: &str,
+    sections: &[sections::Section],
+    db: &'static Tzdb,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    match walk(text, sections, db) {
         Walk::Read(outcome) => outcome,
         Walk::InvalidToml => Err(syntax_errors(text, sections)),
     }
@@ -207,9 +217,11 @@ enum Walk {
 
 /// Validates the document section by section, holding only one section's syntax tree at a time
 /// (and those of the few feeds).
-fn walk(text: &str, sections: &[sections::Section]) -> Walk {
+fn walk(text: &str, sections: &[sections::Section], db: &'static Tzdb) -> Walk {
     let mut loader = Loader {
         diagnostics: Vec::new(),
+        db,
+        disagreements: Vec::new(),
         text,
         lines: std::cell::OnceCell::new(),
         offset: 0,
@@ -255,7 +267,7 @@ fn walk(text: &str, sections: &[sections::Section]) -> Walk {
         language: calendar
             .as_ref()
             .map_or_else(|| "en".to_owned(), |c: &Calendar| c.language.clone()),
-        timezone: calendar.as_ref().map_or(Tz::UTC, |c| c.timezone),
+        timezone: calendar.as_ref().map_or(Zone::utc(), |c| c.timezone),
         default_duration: calendar
             .as_ref()
             .map_or(DEFAULT_DURATION, |c| c.default_duration),
@@ -294,6 +306,7 @@ fn walk(text: &str, sections: &[sections::Section]) -> Walk {
         );
     }
 
+    loader.warn_disagreements();
     let mut diagnostics = loader.diagnostics;
     sort(&mut diagnostics);
     Walk::Read(match calendar {
@@ -376,12 +389,16 @@ impl<'a, 'i> Fields<'a, 'i> {
 /// event length.
 struct Defaults {
     language: String,
-    timezone: Tz,
+    timezone: Zone,
     default_duration: Duration,
 }
 
 struct Loader<'t> {
     diagnostics: Vec<Diagnostic>,
+    /// The tz database zones are looked up in.
+    db: &'static Tzdb,
+    /// Times on which the tz database not chosen disagrees (see [`Tzdb::other`]).
+    disagreements: Vec<times::Disagreement>,
     text: &'t str,
     /// Line starts, built only when a message needs a line number.
     lines: std::cell::OnceCell<diag::LineIndex<'t>>,
@@ -579,7 +596,7 @@ impl Loader<'_> {
         };
         let defaults = Defaults {
             language: language.clone(),
-            timezone: Tz::UTC,
+            timezone: Zone::utc(),
             default_duration: DEFAULT_DURATION,
         };
         let name = self.required(&f, "name", "[calendar]", "name = \"Summit diplomacy\"");
@@ -587,7 +604,7 @@ impl Loader<'_> {
         let description = self.optional_text(&f, "description", &defaults, &mut ok);
         let timezone = match f.get("timezone") {
             Some(v) => self.timezone(v),
-            None => Some(Tz::UTC),
+            None => Some(Zone::utc()),
         };
         let domain = self
             .required(&f, "domain", "[calendar]", "domain = \"example.org\"")
@@ -652,6 +669,7 @@ impl Loader<'_> {
             default_duration: default_duration?,
             tentative_marker: tentative_marker?,
             cancelled_marker: cancelled_marker?,
+            tzdata: self.db.release_or_unknown().to_owned(),
             feeds: Vec::new(),
             events: Vec::new(),
         })

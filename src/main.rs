@@ -29,6 +29,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    let tzdb = calfeed::tz::select(&cli.tzdata)?;
     match cli.command {
         Command::Check { file } => {
             let (loaded, text) = load::from_file(&file)?;
@@ -60,10 +61,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut stderr = io::stderr().lock();
             let _ = writeln!(
                 stderr,
-                "Wrote {} {} to {}:",
+                "Wrote {} {} to {} (time zone data: IANA {}):",
                 report.written.len(),
                 plural(report.written.len(), "feed"),
-                out.display()
+                out.display(),
+                tzdb.describe()
             );
             for w in &report.written {
                 let _ = writeln!(

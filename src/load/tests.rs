@@ -280,8 +280,8 @@ fn sections_read_like_the_whole_file() {
             range: 0..text.len(),
             has_calendar: true,
         }];
-        let by_sections = read(text, &sections::split(text));
-        let at_once = read(text, &whole);
+        let by_sections = read(text, &sections::split(text), tz::Tzdb::bundled());
+        let at_once = read(text, &whole, tz::Tzdb::bundled());
         assert_eq!(format!("{by_sections:?}"), format!("{at_once:?}"), "{name}");
         compared += 1;
     }
@@ -306,8 +306,8 @@ fn sections_read_like_the_whole_file() {
         range: 0..text.len(),
         has_calendar: true,
     }];
-    let by_sections = read(&text, &sections::split(&text)).unwrap_err();
-    let at_once = read(&text, &whole).unwrap_err();
+    let by_sections = read(&text, &sections::split(&text), tz::Tzdb::bundled()).unwrap_err();
+    let at_once = read(&text, &whole, tz::Tzdb::bundled()).unwrap_err();
     assert_eq!(by_sections.len(), 1, "{by_sections:?}");
     assert_eq!(
         by_sections[0].message,

@@ -1,11 +1,20 @@
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
+
+use super::vtimezone::SCAN_UNTIL;
+use super::zone::naive;
 use super::*;
 
 fn at(s: &str) -> DateTime<Utc> {
     s.parse().expect("test instants parse")
 }
 
-fn zone(name: &str) -> Tz {
-    name.parse().expect("test zones exist")
+fn zone(name: &str) -> Zone {
+    Tzdb::bundled().zone(name).expect("test zones exist")
+}
+
+fn all_zones() -> impl Iterator<Item = Zone> {
+    let db = Tzdb::bundled();
+    db.names().iter().filter_map(|n| db.zone(n))
 }
 
 fn text(v: &Vtimezone) -> String {
@@ -126,23 +135,24 @@ fn israel_friday_before_last_sunday_uses_a_weekday_window() {
 #[test]
 fn repeated_and_missing_wall_times() {
     let ny = zone("America/New_York");
-    assert!(is_repeated_wall_time(ny, at("2025-11-02T05:30:00Z")));
-    assert!(is_repeated_wall_time(ny, at("2025-11-02T06:30:00Z")));
-    assert!(!is_repeated_wall_time(ny, at("2025-11-02T07:30:00Z")));
+    assert!(ny.is_repeated(at("2025-11-02T05:30:00Z")));
+    assert!(ny.is_repeated(at("2025-11-02T06:30:00Z")));
+    assert!(!ny.is_repeated(at("2025-11-02T07:30:00Z")));
     let gap = NaiveDate::from_ymd_opt(2026, 3, 8)
         .unwrap()
         .and_hms_opt(2, 30, 0)
         .unwrap();
-    assert_eq!(resolve_wall_time(ny, gap), at("2026-03-08T07:30:00Z"));
+    assert_eq!(ny.resolve_rfc(gap), at("2026-03-08T07:30:00Z"));
     let twice = NaiveDate::from_ymd_opt(2025, 11, 2)
         .unwrap()
         .and_hms_opt(1, 30, 0)
         .unwrap();
-    assert_eq!(resolve_wall_time(ny, twice), at("2025-11-02T05:30:00Z"));
+    assert_eq!(ny.resolve_rfc(twice), at("2025-11-02T05:30:00Z"));
 }
 
 #[test]
 fn suggestions_for_misspelt_zones() {
+    let suggest = |name| Tzdb::bundled().suggest(name);
     assert_eq!(suggest("Asia/Seol"), Some("Asia/Seoul"));
     assert_eq!(suggest("asia/seoul"), Some("Asia/Seoul"));
     assert_eq!(suggest("Seoul"), Some("Asia/Seoul"));
@@ -201,19 +211,19 @@ fn offset_from_onsets(onsets: &[(i64, i32)], t: i64) -> Option<i32> {
     i.checked_sub(1).map(|i| onsets[i].1)
 }
 
-/// Every zone's generated VTIMEZONE, expanded by the RFC's rules, gives chrono-tz's offset at
+/// Every zone's generated VTIMEZONE, expanded by the RFC's rules, gives the database's offset at
 /// every transition (both sides) and on the first of every month from 1970 to 2099.
 /// (The interop suite checks the same through parsers calfeed did not write.)
 #[test]
 fn every_zone_round_trips_through_its_vtimezone() {
     let from = at("1970-01-01T00:00:00Z");
     let mut checked = 0;
-    for &zone in TZ_VARIANTS.iter() {
+    for zone in all_zones() {
         let v = vtimezone(zone, from);
         let expanded = onsets(&v);
         let samples = sample_instants(zone, 0, SCAN_UNTIL);
         for t in samples {
-            let expected = state_at(zone, t).offset;
+            let expected = zone.state_at(t).offset;
             assert_eq!(
                 offset_from_onsets(&expanded, t),
                 Some(expected),
@@ -227,11 +237,11 @@ fn every_zone_round_trips_through_its_vtimezone() {
     assert!(checked > 500_000, "{checked}");
 }
 
-/// Rules still in force when chrono-tz's table ends stay open-ended, so feeds stay right after
+/// Rules still in force at the end of the scan stay open-ended, so feeds stay right after
 /// 2099; zones that dropped daylight time get no open-ended rule.
 #[test]
 fn current_rules_are_open_ended_and_ended_rules_are_not() {
-    for &zone in TZ_VARIANTS.iter() {
+    for zone in all_zones() {
         let v = vtimezone(zone, at("2025-01-01T00:00:00Z"));
         let open = v
             .observances
