@@ -204,7 +204,10 @@ fn version_names_the_tzdata_releases() {
     assert!(output.status.success());
     let text = stdout(&output);
     assert!(text.starts_with("calfeed "), "{text}");
-    assert!(text.contains(&format!("(IANA tzdata {release} bundled)")), "{text}");
+    assert!(
+        text.contains(&format!("(IANA tzdata {release} bundled)")),
+        "{text}"
+    );
 
     // The long form also names the system's release and the one `auto` takes.
     let dir = tempfile::tempdir().unwrap();
