@@ -3,7 +3,12 @@
 //! A [`Diagnostic`] is a severity, a byte span into the source text, a message, an optional label
 //! shown under the caret and an optional hint. The loader collects them; [`render`] turns them
 //! into the `FILE:LINE:COL` report with the offending source line and a caret underline, the way
-//! cargo and rustc show errors.
+//! cargo and rustc show errors ([`render_colored`] adds cargo's colours).
+//!
+//! Whatever the input holds, the report is safe to print and short: carets are placed by
+//! terminal columns (wide Hangul, kana and emoji, zero-width combining marks), control
+//! characters are shown as `␛`-style pictures or `\u{..}` escapes, and long lines and messages
+//! are cut around what matters with an ellipsis.
 
 use std::fmt::Write as _;
 use std::ops::Range;
