@@ -61,7 +61,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut stderr = io::stderr().lock();
             let _ = writeln!(
                 stderr,
-                "Wrote {} {} to {} (time zone data: IANA {}):",
+                "Wrote {} {} to {} (time zone data: {}):",
                 report.written.len(),
                 plural(report.written.len(), "feed"),
                 out.display(),

@@ -267,7 +267,8 @@ impl Loader<'_> {
         let diagnostic = Diagnostic::warning(
             first.span.clone(),
             format!(
-                "the time zone data in use ({chosen_name}) and {other_name} disagree about {count} {}",
+                "the time zone data in use ({chosen_name}) and the other copy ({other_name}) \
+                 disagree about {count} {}",
                 if count == 1 { "time" } else { "times" }
             ),
         )

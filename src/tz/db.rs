@@ -131,19 +131,21 @@ pub fn system_dir() -> PathBuf {
 /// The release a folder of TZif files says it is: the `# version` line of `tzdata.zi`, else
 /// the file `+VERSION`.
 pub fn release_of_dir(dir: &Path) -> Option<String> {
+    let valid = |release: String| release_key(&release).is_some().then_some(release);
     let from_zi = std::fs::read_to_string(dir.join("tzdata.zi"))
         .ok()
         .and_then(|text| {
             text.lines()
                 .take_while(|l| l.starts_with('#'))
                 .find_map(|l| l.strip_prefix("# version").map(|v| v.trim().to_owned()))
-        });
-    let release = from_zi.or_else(|| {
+        })
+        .and_then(valid);
+    from_zi.or_else(|| {
         std::fs::read_to_string(dir.join("+VERSION"))
             .ok()
             .map(|v| v.trim().to_owned())
-    })?;
-    release_key(&release).is_some().then_some(release)
+            .and_then(valid)
+    })
 }
 
 /// Orders releases: `2025b` < `2026a` < `2026f` < `2026aa`.
@@ -303,11 +305,15 @@ impl Tzdb {
         &self.origin
     }
 
-    /// For people: `2026f (bundled)` or `2025b (/usr/share/zoneinfo)`.
+    /// For people: `IANA 2026f, bundled` or `IANA 2025b in /usr/share/zoneinfo`.
     pub fn describe(&self) -> String {
+        let release = match self.release() {
+            Some(release) => format!("IANA {release}"),
+            None => "release unknown".to_owned(),
+        };
         match &self.origin {
-            Origin::Bundled => format!("{} (bundled)", self.release_or_unknown()),
-            Origin::Dir(dir) => format!("{} ({})", self.release_or_unknown(), dir.display()),
+            Origin::Bundled => format!("{release}, bundled"),
+            Origin::Dir(dir) => format!("{release} in {}", dir.display()),
         }
     }
 

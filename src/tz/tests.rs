@@ -292,3 +292,129 @@ fn regression_until_read_as_local_time_keeps_the_last_onset() {
         Some(&(at("2009-10-31T18:00:00Z").timestamp(), 5 * 3600))
     );
 }
+
+fn wall(s: &str) -> NaiveDateTime {
+    s.parse().expect("test wall times parse")
+}
+
+/// The changes of the 2026 releases, with the offsets Python's zoneinfo gives from 2026f.
+#[test]
+fn changes_of_2026_are_in_the_bundled_data() {
+    let offset = |name: &str, local: &str| {
+        let zone = zone(name);
+        match zone.resolve(wall(local)) {
+            WallTime::Single(utc) => zone.offset_at(utc) / 60,
+            other => panic!("{name} {local}: {other:?}"),
+        }
+    };
+    // 2026b: British Columbia stays on -07 from 2026-11-01.
+    assert_eq!(
+        zone("America/Vancouver").resolve(wall("2026-12-10T10:00:00")),
+        WallTime::Single(at("2026-12-10T17:00:00Z"))
+    );
+    // 2026c: Alberta stays on -06; Morocco on +00 from 2026-09-20.
+    assert_eq!(offset("America/Edmonton", "2027-01-15T09:00:00"), -6 * 60);
+    assert_eq!(offset("Africa/Casablanca", "2026-10-15T12:00:00"), 0);
+    assert_eq!(offset("Africa/Casablanca", "2027-06-15T12:00:00"), 0);
+    // Cuba.
+    assert_eq!(offset("America/Havana", "2026-12-15T18:00:00"), -4 * 60);
+    // 2026a: Moldova changes at 03:00 local since 2022, so 02:30 exists and 03:30 does not.
+    assert_eq!(offset("Europe/Chisinau", "2026-03-29T02:30:00"), 2 * 60);
+    assert_eq!(
+        zone("Europe/Chisinau").resolve(wall("2026-03-29T03:30:00")),
+        WallTime::Skipped {
+            from: wall("2026-03-29T03:00:00"),
+            to: wall("2026-03-29T04:00:00"),
+            offset_before: 2 * 3600,
+        }
+    );
+}
+
+#[test]
+fn vancouver_vtimezone_ends_its_daylight_rule_in_2026() {
+    let v = vtimezone(zone("America/Vancouver"), at("2026-06-01T00:00:00Z"));
+    assert!(
+        v.observances
+            .iter()
+            .all(|o| o.rule.is_none_or(|r| r.until.is_some())),
+        "{}",
+        text(&v)
+    );
+    let expanded = onsets(&v);
+    assert_eq!(
+        offset_from_onsets(&expanded, at("2026-12-10T17:00:00Z").timestamp()),
+        Some(-7 * 3600)
+    );
+}
+
+#[test]
+fn releases_are_ordered() {
+    use super::db::is_newer;
+    assert!(is_newer("2026f", "2025b"));
+    assert!(is_newer("2026b", "2026a"));
+    assert!(is_newer("2026aa", "2026z"));
+    assert!(!is_newer("2026f", "2026f"));
+    assert!(!is_newer("garbage", "2026f"));
+    assert!(is_newer("2020a", "garbage"));
+}
+
+#[test]
+fn a_folder_says_its_release_in_tzdata_zi_or_version_file() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(db::release_of_dir(dir.path()), None);
+    std::fs::write(dir.path().join("+VERSION"), "2024a\n").unwrap();
+    assert_eq!(db::release_of_dir(dir.path()).as_deref(), Some("2024a"));
+    std::fs::write(
+        dir.path().join("tzdata.zi"),
+        "# version 2025b\n# ddeps x\nZ A 0 - A\n",
+    )
+    .unwrap();
+    assert_eq!(db::release_of_dir(dir.path()).as_deref(), Some("2025b"));
+    std::fs::write(dir.path().join("tzdata.zi"), "# version banana\n").unwrap();
+    assert_eq!(db::release_of_dir(dir.path()).as_deref(), Some("2024a"));
+}
+
+#[test]
+fn missing_or_empty_folders_are_errors_that_name_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope");
+    let error = Tzdb::from_dir(&missing).unwrap_err();
+    assert!(
+        error.to_string().contains(&*missing.to_string_lossy()),
+        "{error}"
+    );
+    let error = Tzdb::from_dir(dir.path()).unwrap_err();
+    assert!(matches!(error, TzdataError::Empty { .. }), "{error}");
+    let file = dir.path().join("file");
+    std::fs::write(&file, "x").unwrap();
+    assert!(matches!(
+        Tzdb::from_dir(&file).unwrap_err(),
+        TzdataError::NotAFolder { .. }
+    ));
+}
+
+#[test]
+fn numeric_abbreviations_are_left_out() {
+    let kathmandu = zone("Asia/Kathmandu");
+    assert_eq!(
+        kathmandu
+            .state_at(at("2026-01-01T00:00:00Z").timestamp())
+            .name
+            .as_str(),
+        ""
+    );
+    let seoul = zone("Asia/Seoul");
+    assert_eq!(
+        seoul
+            .state_at(at("2026-01-01T00:00:00Z").timestamp())
+            .name
+            .as_str(),
+        "KST"
+    );
+}
+
+#[test]
+fn utc_exists_whatever_the_database() {
+    assert!(Zone::utc().is_utc());
+    assert_eq!(Zone::utc().offset_at(at("2026-01-01T00:00:00Z")), 0);
+}

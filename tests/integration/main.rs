@@ -1,6 +1,7 @@
-//! End-to-end tests: the real `calfeed` binary on the files in `tests/fixtures/`. They need only
-//! Rust; the tests that read feeds back with parsers calfeed did not write are in the `interop`
-//! target (`tests/interop/main.rs`), which `scripts/test.sh` runs.
+//! End-to-end tests: the real `calfeed` binary on the files in `tests/fixtures/`. A plain
+//! `cargo test` runs those that need only Rust; the few that need `zic` or the test parsers are
+//! ignored there and run by `scripts/test.sh`, like the `interop` target (`tests/interop/`),
+//! whose tests all read feeds back with parsers calfeed did not write.
 
 mod cli;
 mod common;
@@ -8,3 +9,4 @@ mod errors;
 mod messages;
 mod robustness;
 mod snapshots;
+mod tzdata;

@@ -4,8 +4,7 @@
 
 use std::ffi::OsStr;
 
-use crate::common::{build, root};
-use crate::run_checker;
+use crate::common::{build, root, run_checker};
 
 #[test]
 #[ignore = "needs Python icalendar: run scripts/test.sh"]

@@ -14,8 +14,7 @@ use chrono::{DateTime, NaiveDate};
 use calfeed::ics::ContentWriter;
 use calfeed::tz::{self, Tzdb, WallTime};
 
-use crate::common::{build, fixture, root};
-use crate::run_checker;
+use crate::common::{build, fixture, root, run_checker};
 
 fn check_fixture(path: &std::path::Path) -> String {
     let out = tempfile::tempdir().unwrap();
@@ -40,6 +39,13 @@ fn check_fixture(path: &std::path::Path) -> String {
 #[ignore = "needs Python icalendar, ical.js and libical: run scripts/test.sh"]
 fn zone_edge_cases_read_the_same_in_three_parsers() {
     let report = check_fixture(&fixture("valid/zones.toml"));
+    assert!(report.contains("mismatches: none"), "{report}");
+}
+
+#[test]
+#[ignore = "needs Python icalendar, ical.js and libical: run scripts/test.sh"]
+fn zone_changes_of_2026_read_the_same_in_three_parsers() {
+    let report = check_fixture(&fixture("valid/tz2026.toml"));
     assert!(report.contains("mismatches: none"), "{report}");
 }
 
