@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::tz;
 
@@ -50,6 +50,9 @@ static LONG_VERSION: LazyLock<String> = LazyLock::new(|| {
                   DTSTAMP of events that have no `updated`."
 )]
 pub struct Cli {
+    /// When to colour messages: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_name = "WHEN", default_value = "auto", global = true)]
+    pub color: Color,
     /// Which IANA time zone data to use: `auto` (the newer of the system's and calfeed's own),
     /// `bundled` (calfeed's own), `system` ($TZDIR, else /usr/share/zoneinfo) or a folder of
     /// TZif files.
@@ -66,10 +69,21 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// When messages are coloured, as with cargo's `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// On a terminal, unless `NO_COLOR` is set (`CLICOLOR_FORCE` colours output to a pipe).
+    Auto,
+    /// Always, even into a pipe or a file.
+    Always,
+    /// Never.
+    Never,
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write all.ics and one .ics per [[feed]] into the output folder.
+    /// Write all.ics and one .ics per feed of the input into the output folder.
     ///
     /// Nothing is written if the input has errors. Each file is replaced atomically, and feeds
     /// that an earlier build wrote but that are no longer in the input are removed.
