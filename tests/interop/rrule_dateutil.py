@@ -1,7 +1,9 @@
 """Expands recurrence rules with python-dateutil, for comparison with calfeed's own expansion.
 
-Reads JSON from stdin: {"limit": N, "last_year": Y, "rules": [{"rule": "FREQ=...", "start":
-"2026-01-06T09:00:00"}, ...]} and writes JSON to stdout: one object per rule with the first N
+Usage: rrule_dateutil.py REQUEST.json RESULT.json
+
+Reads a request {"limit": N, "last_year": Y, "rules": [{"rule": "FREQ=...", "start":
+"2026-01-06T09:00:00"}, ...]} and writes a list with one object per rule with the first N
 occurrences up to the end of year Y ("occurrences", ISO wall times) and "timeout": true when
 dateutil took more than 0.3 seconds (a rule that never happens can keep it searching until the
 year 9999), or "error" when dateutil refuses the rule.
@@ -29,7 +31,8 @@ def on_alarm(_signum, _frame):
 
 
 def main():
-    request = json.load(sys.stdin)
+    with open(sys.argv[1], encoding="utf-8") as f:
+        request = json.load(f)
     limit = request["limit"]
     last_year = request["last_year"]
     signal.signal(signal.SIGALRM, on_alarm)
@@ -55,7 +58,9 @@ def main():
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         results.append({"occurrences": found, "timeout": timeout, "error": error})
-    json.dump(results, sys.stdout)
+    with open(sys.argv[2], "w", encoding="utf-8") as f:
+        json.dump(results, f)
+    print(f"dateutil expanded {len(results)} rules")
 
 
 if __name__ == "__main__":

@@ -2,13 +2,14 @@
 //! of generated rules (every FREQ, INTERVAL, COUNT and UNTIL, BYDAY with and without numbers,
 //! negative BYMONTHDAY, BYYEARDAY, BYWEEKNO, BYSETPOS, WKST, BYHOUR, BYMINUTE, BYSECOND).
 //!
-//! Needs Python 3 with python-dateutil (installed by `tests/interop/setup.sh`), so it is run by
+//! Needs python-dateutil (installed by `tests/interop/setup.sh`), so it is run by
 //! `scripts/test.sh`, not by a plain `cargo test`.
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+use std::ffi::OsStr;
 
 use calfeed::recur::Rule;
+
+use crate::common::run_checker;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 /// Occurrences compared per rule.
@@ -195,22 +196,19 @@ fn expansion_matches_dateutil_on_generated_rules() {
             "start": start.format("%Y-%m-%dT%H:%M:%S").to_string(),
         })).collect::<Vec<_>>(),
     });
-    let root = env!("CARGO_MANIFEST_DIR");
-    let mut child = Command::new("python3")
-        .arg(format!("{root}/tests/interop/rrule_dateutil.py"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(output.status.success(), "rrule_dateutil.py failed");
-    let expected: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (asked, answered) = (dir.path().join("request.json"), dir.path().join("result.json"));
+    std::fs::write(&asked, request.to_string()).unwrap();
+    run_checker(
+        "python3",
+        &[
+            OsStr::new("tests/interop/rrule_dateutil.py"),
+            asked.as_os_str(),
+            answered.as_os_str(),
+        ],
+    );
+    let expected: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(&answered).unwrap()).unwrap();
     assert_eq!(expected.len(), cases.len());
 
     let mut mismatches = Vec::new();
