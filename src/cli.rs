@@ -22,9 +22,17 @@ static VERSION: LazyLock<String> = LazyLock::new(|| {
     after_help = "Exit status: 0 on success, 1 if the input is invalid or a file cannot be \
                   read or written, 2 if the command line is wrong.\n\n\
                   Set SOURCE_DATE_EPOCH to make builds reproducible: it is used as the \
-                  DTSTAMP of events that have no `updated`."
+                  DTSTAMP of events that have no `updated`.\n\n\
+                  A tentative event whose last day is before today (in the event's time zone) \
+                  gets a warning: the plan should be confirmed, cancelled or removed. Today is \
+                  taken from the clock; set CALFEED_TODAY=YYYY-MM-DD to check against another \
+                  date."
 )]
 pub struct Cli {
+    /// Treat warnings as errors: exit with status 1 if there is any (and `build` writes
+    /// nothing).
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

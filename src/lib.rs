@@ -35,6 +35,7 @@ pub mod ics;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod plans;
 pub mod render;
 pub mod stamp;
 pub mod text;

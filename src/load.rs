@@ -23,6 +23,7 @@ use crate::countries;
 use crate::diag::{self, Diagnostic};
 use crate::duration::Duration;
 use crate::model::{Calendar, Event, Feed, Moment, Status, TimezoneStyle, When};
+use crate::plans::{self, Today};
 use crate::text::{self, Text};
 use crate::tz;
 
@@ -80,8 +81,21 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// What the loader checks besides the file itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Warn about tentative events whose dates are before this day (see [`crate::plans`]);
+    /// `None` leaves plans unchecked, so that the result does not depend on the date.
+    pub today: Option<Today>,
+}
+
 /// Reads and validates the file at `path`.
 pub fn from_file(path: &Path) -> Result<(Loaded, String), LoadError> {
+    from_file_with(path, Options::default())
+}
+
+/// Reads and validates the file at `path`, with the checks that `options` asks for.
+pub fn from_file_with(path: &Path, options: Options) -> Result<(Loaded, String), LoadError> {
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
         path: path.to_owned(),
         source,
@@ -101,7 +115,7 @@ pub fn from_file(path: &Path) -> Result<(Loaded, String), LoadError> {
             });
         }
     };
-    match parse(&text) {
+    match parse_with(&text, options) {
         Ok(loaded) => Ok((loaded, text)),
         Err(diagnostics) => Err(LoadError::Invalid {
             path: path.to_owned(),
@@ -132,6 +146,31 @@ pub fn from_file(path: &Path) -> Result<(Loaded, String), LoadError> {
 /// assert_eq!(loaded.calendar.events[0].id, "busan");
 /// ```
 pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    parse_with(text, Options::default())
+}
+
+/// Validates the text of an `events.toml`, with the checks that `options` asks for.
+///
+/// ```
+/// use calfeed::load::{parse_with, Options};
+/// use calfeed::plans::Today;
+/// let text = r#"
+/// [calendar]
+/// name = "Summits"
+/// domain = "example.org"
+///
+/// [[event]]
+/// id = "visit"
+/// title = "Visit, late March"
+/// start = 2026-03-20
+/// end = 2026-03-31
+/// status = "tentative"
+/// "#;
+/// let today = Some(Today::Date("2026-04-01".parse().unwrap()));
+/// let loaded = parse_with(text, calfeed::load::Options { today }).unwrap();
+/// assert!(loaded.warnings[0].message.contains("ended on 2026-03-31"));
+/// ```
+pub fn parse_with(text: &str, options: Options) -> Result<Loaded, Vec<Diagnostic>> {
     // A byte-order mark is not TOML; blank it without moving any offset.
     let owned;
     let text = if let Some(rest) = text.strip_prefix('\u{feff}') {
@@ -140,7 +179,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     } else {
         text
     };
-    if let Some(outcome) = walk(text, &sections::split(text)) {
+    if let Some(outcome) = walk(text, &sections::split(text), options) {
         return outcome;
     }
     // A section did not parse on its own: parse the whole file at once, so that syntax errors
@@ -149,7 +188,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         range: 0..text.len(),
         has_calendar: true,
     }];
-    walk(text, &whole).unwrap_or_else(|| Err(Vec::new()))
+    walk(text, &whole, options).unwrap_or_else(|| Err(Vec::new()))
 }
 
 /// Parses one section, or returns the TOML parser's errors about it.
@@ -170,7 +209,11 @@ fn parse_section<'t>(
 ///
 /// Returns `None` when a section does not parse on its own, so that the caller can parse the
 /// whole file instead; with a single section the TOML errors are the result.
-fn walk(text: &str, sections: &[sections::Section]) -> Option<Result<Loaded, Vec<Diagnostic>>> {
+fn walk(
+    text: &str,
+    sections: &[sections::Section],
+    options: Options,
+) -> Option<Result<Loaded, Vec<Diagnostic>>> {
     let single = sections.len() == 1;
     let syntax = |section: &sections::Section, errors: Vec<toml::de::Error>| {
         if !single {
@@ -245,6 +288,7 @@ fn walk(text: &str, sections: &[sections::Section]) -> Option<Result<Loaded, Vec
         default_duration: calendar
             .as_ref()
             .map_or(DEFAULT_DURATION, |c| c.default_duration),
+        today: options.today,
     };
 
     // Then the events, a section at a time; sections with feeds are kept for the end.
@@ -363,6 +407,7 @@ struct Context {
     language: String,
     timezone: Tz,
     default_duration: Duration,
+    today: Option<Today>,
 }
 
 struct Loader<'t> {
@@ -419,7 +464,10 @@ impl Loader<'_> {
         ids: &mut HashMap<String, Range<usize>>,
     ) {
         for (table, span) in self.array_of_tables(value, "event") {
-            if let Some(event) = self.event(table, span, context) {
+            if let Some(event) = self.event(table, span.clone(), context) {
+                if let Some(today) = context.today {
+                    self.passed_plan(table, span, &event, today);
+                }
                 events.push(event);
             }
             let Some(id) = table.get("id") else { continue };
@@ -440,6 +488,40 @@ impl Loader<'_> {
                 ids.insert(s.to_owned(), self.absolute(id.span()));
             }
         }
+    }
+
+    /// Warns when `event` is a plan whose dates have passed, pointing at its `status`.
+    fn passed_plan(
+        &mut self,
+        table: &DeTable<'_>,
+        span: Range<usize>,
+        event: &Event,
+        today: Today,
+    ) {
+        let Some(passed) = plans::passed(event, today) else {
+            return;
+        };
+        let at = ["status", "start"]
+            .iter()
+            .find_map(|key| table.get(*key))
+            .map_or(span, |v| v.span());
+        self.push(
+            Diagnostic::warning(
+                at,
+                format!(
+                    "the plan `{}` ended on {}, before today ({} in {})",
+                    event.id,
+                    passed.last_day,
+                    passed.today,
+                    event.timezone.name()
+                ),
+            )
+            .with_label("still tentative")
+            .with_help(
+                "this plan's dates have passed: confirm it (set `status`, the real dates and \
+                 `sequence`), cancel it, or remove it",
+            ),
+        );
     }
 
     /// Reads the `[[feed]]`s of one section into `feeds`, checking names against `names`.
@@ -566,6 +648,7 @@ impl Loader<'_> {
             language: language.clone(),
             timezone: Tz::UTC,
             default_duration: DEFAULT_DURATION,
+            today: None,
         };
         let name = self.required(&f, "name", "[calendar]", "name = \"Summit diplomacy\"");
         let name = name.and_then(|v| self.text(v, "name", &context));

@@ -6,5 +6,6 @@ mod common;
 mod dataset;
 mod errors;
 mod interop;
+mod plans;
 mod robustness;
 mod snapshots;
