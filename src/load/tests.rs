@@ -269,3 +269,41 @@ fn calendar_may_come_after_the_events() {
     let e = only_event(text);
     assert_eq!(e.timezone.name(), "Asia/Seoul");
 }
+
+#[test]
+fn passed_plans_are_warnings_in_file_order_and_only_when_asked() {
+    let text = format!(
+        "{HEAD}\n[[event]]\nid = \"late\"\ntitle = \"Late\"\nstart = 2026-03-20\nend = 2026-03-31\nstatus = \"tentative\"\n\
+         \n[[event]]\nid = \"early\"\ntitle = \"Early\"\nstart = 2026-01-05\nstatus = \"tentative\"\n"
+    );
+    assert!(
+        parse(&text).unwrap().warnings.is_empty(),
+        "no date, no check"
+    );
+    let today = Some(Today::Date(NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()));
+    let loaded = parse_with(&text, Options { today }).unwrap();
+    let shown: Vec<(&str, &str)> = loaded
+        .warnings
+        .iter()
+        .map(|d| (&text[d.span.clone()], d.message.as_str()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (
+                "\"tentative\"",
+                "the plan `late` ended on 2026-03-31, before today (2026-12-02 in Asia/Tokyo)"
+            ),
+            (
+                "\"tentative\"",
+                "the plan `early` ended on 2026-01-05, before today (2026-12-02 in Asia/Tokyo)"
+            ),
+        ]
+    );
+
+    // Alongside an error, the warning is reported with it.
+    let broken = text.replace("title = \"Early\"", "title = \"\"");
+    let diagnostics = parse_with(&broken, Options { today }).unwrap_err();
+    assert_eq!(diagnostics.iter().filter(|d| d.is_error()).count(), 1);
+    assert_eq!(diagnostics.iter().filter(|d| !d.is_error()).count(), 1);
+}
