@@ -12,9 +12,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{
     DateTime, Datelike, Duration as ChronoDuration, LocalResult, NaiveDate, NaiveDateTime,
-    NaiveTime, Offset, TimeZone, Utc,
+    NaiveTime, TimeZone, Utc,
 };
-use chrono_tz::{OffsetName, Tz};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 use toml::value::{Datetime, Offset as TomlOffset};
@@ -25,7 +24,7 @@ use crate::duration::Duration;
 use crate::model::{Calendar, Event, Feed, Moment, Status, TimezoneStyle, When};
 use crate::plans::{self, Today};
 use crate::text::{self, Text};
-use crate::tz;
+use crate::tz::{self, Tzdb, WallTime, Zone};
 
 mod sections;
 mod times;
@@ -115,7 +114,7 @@ pub fn from_file_with(path: &Path, options: Options) -> Result<(Loaded, String),
             });
         }
     };
-    match parse_with(&text, options) {
+    match parse_with_options(&text, tz::database(), options) {
         Ok(loaded) => Ok((loaded, text)),
         Err(diagnostics) => Err(LoadError::Invalid {
             path: path.to_owned(),
@@ -145,14 +144,22 @@ pub fn from_file_with(path: &Path, options: Options) -> Result<(Loaded, String),
 /// let loaded = calfeed::load::parse(text).unwrap();
 /// assert_eq!(loaded.calendar.events[0].id, "busan");
 /// ```
+///
+/// Zones come from [`tz::database`]; [`parse_with`] takes another copy of the tz database.
 pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
-    parse_with(text, Options::default())
+    parse_with(text, tz::database())
 }
 
-/// Validates the text of an `events.toml`, with the checks that `options` asks for.
+/// Validates the text of an `events.toml` against the zones of `db`.
+pub fn parse_with(text: &str, db: &'static Tzdb) -> Result<Loaded, Vec<Diagnostic>> {
+    parse_with_options(text, db, Options::default())
+}
+
+/// Validates the text of an `events.toml` against the zones of `db`, with the checks that
+/// `options` asks for.
 ///
 /// ```
-/// use calfeed::load::{parse_with, Options};
+/// use calfeed::load::{parse_with_options, Options};
 /// use calfeed::plans::Today;
 /// let text = r#"
 /// [calendar]
@@ -167,10 +174,14 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
 /// status = "tentative"
 /// "#;
 /// let today = Some(Today::Date("2026-04-01".parse().unwrap()));
-/// let loaded = parse_with(text, calfeed::load::Options { today }).unwrap();
+/// let loaded = parse_with_options(text, calfeed::tz::database(), Options { today }).unwrap();
 /// assert!(loaded.warnings[0].message.contains("ended on 2026-03-31"));
 /// ```
-pub fn parse_with(text: &str, options: Options) -> Result<Loaded, Vec<Diagnostic>> {
+pub fn parse_with_options(
+    text: &str,
+    db: &'static Tzdb,
+    options: Options,
+) -> Result<Loaded, Vec<Diagnostic>> {
     // A byte-order mark is not TOML; blank it without moving any offset.
     let owned;
     let text = if let Some(rest) = text.strip_prefix('\u{feff}') {
@@ -179,7 +190,7 @@ pub fn parse_with(text: &str, options: Options) -> Result<Loaded, Vec<Diagnostic
     } else {
         text
     };
-    if let Some(outcome) = walk(text, &sections::split(text), options) {
+    if let Some(outcome) = walk(text, &sections::split(text), db, options) {
         return outcome;
     }
     // A section did not parse on its own: parse the whole file at once, so that syntax errors
@@ -188,7 +199,7 @@ pub fn parse_with(text: &str, options: Options) -> Result<Loaded, Vec<Diagnostic
         range: 0..text.len(),
         has_calendar: true,
     }];
-    walk(text, &whole, options).unwrap_or_else(|| Err(Vec::new()))
+    walk(text, &whole, db, options).unwrap_or_else(|| Err(Vec::new()))
 }
 
 /// Parses one section, or returns the TOML parser's errors about it.
@@ -212,6 +223,7 @@ fn parse_section<'t>(
 fn walk(
     text: &str,
     sections: &[sections::Section],
+    db: &'static Tzdb,
     options: Options,
 ) -> Option<Result<Loaded, Vec<Diagnostic>>> {
     let single = sections.len() == 1;
@@ -239,6 +251,8 @@ fn walk(
     };
     let mut loader = Loader {
         diagnostics: Vec::new(),
+        db,
+        disagreements: Vec::new(),
         text,
         lines: std::cell::OnceCell::new(),
         offset: 0,
@@ -284,7 +298,7 @@ fn walk(
         language: calendar
             .as_ref()
             .map_or_else(|| "en".to_owned(), |c: &Calendar| c.language.clone()),
-        timezone: calendar.as_ref().map_or(Tz::UTC, |c| c.timezone),
+        timezone: calendar.as_ref().map_or(Zone::utc(), |c| c.timezone),
         default_duration: calendar
             .as_ref()
             .map_or(DEFAULT_DURATION, |c| c.default_duration),
@@ -324,6 +338,7 @@ fn walk(
         );
     }
 
+    loader.warn_disagreements();
     let mut diagnostics = loader.diagnostics;
     sort(&mut diagnostics);
     Some(match calendar {
@@ -405,13 +420,17 @@ impl<'a, 'i> Fields<'a, 'i> {
 /// Settings of `[calendar]` that the rest of the file is checked against.
 struct Context {
     language: String,
-    timezone: Tz,
+    timezone: Zone,
     default_duration: Duration,
     today: Option<Today>,
 }
 
 struct Loader<'t> {
     diagnostics: Vec<Diagnostic>,
+    /// The tz database zones are looked up in.
+    db: &'static Tzdb,
+    /// Times on which the tz database not chosen disagrees (see [`Tzdb::other`]).
+    disagreements: Vec<times::Disagreement>,
     text: &'t str,
     /// Line starts, built only when a message needs a line number.
     lines: std::cell::OnceCell<diag::LineIndex<'t>>,
@@ -646,7 +665,7 @@ impl Loader<'_> {
         };
         let context = Context {
             language: language.clone(),
-            timezone: Tz::UTC,
+            timezone: Zone::utc(),
             default_duration: DEFAULT_DURATION,
             today: None,
         };
@@ -655,7 +674,7 @@ impl Loader<'_> {
         let description = self.optional_text(&f, "description", &context, &mut ok);
         let timezone = match f.get("timezone") {
             Some(v) => self.timezone(v),
-            None => Some(Tz::UTC),
+            None => Some(Zone::utc()),
         };
         let domain = self
             .required(&f, "domain", "[calendar]", "domain = \"example.org\"")
@@ -720,6 +739,7 @@ impl Loader<'_> {
             default_duration: default_duration?,
             tentative_marker: tentative_marker?,
             cancelled_marker: cancelled_marker?,
+            tzdata: self.db.release_or_unknown().to_owned(),
             feeds: Vec::new(),
             events: Vec::new(),
         })

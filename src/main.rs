@@ -58,6 +58,7 @@ fn load(path: &Path, deny_warnings: bool, builds: bool) -> anyhow::Result<load::
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let deny = cli.deny_warnings;
+    let tzdb = calfeed::tz::select(&cli.tzdata)?;
     match cli.command {
         Command::Check { file } => {
             let loaded = load(&file, deny, false)?;
@@ -87,10 +88,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut stderr = io::stderr().lock();
             let _ = writeln!(
                 stderr,
-                "Wrote {} {} to {}:",
+                "Wrote {} {} to {} (time zone data: {}):",
                 report.written.len(),
                 plural(report.written.len(), "feed"),
-                out.display()
+                out.display(),
+                tzdb.describe()
             );
             for w in &report.written {
                 let _ = writeln!(

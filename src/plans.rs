@@ -10,9 +10,9 @@
 //! scripts can fix it with the environment variable [`VARIABLE`] (`CALFEED_TODAY=2026-12-02`).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
 
 use crate::model::{Event, Status, When};
+use crate::tz::Zone;
 
 /// The environment variable that fixes the date of today, as `YYYY-MM-DD`.
 pub const VARIABLE: &str = "CALFEED_TODAY";
@@ -56,7 +56,7 @@ impl Today {
     }
 
     /// The date of today where `zone`'s clocks are.
-    pub fn in_zone(self, zone: Tz) -> NaiveDate {
+    pub fn in_zone(self, zone: Zone) -> NaiveDate {
         match self {
             Today::Now(now) => date_in(now, zone),
             Today::Date(date) => date,
@@ -65,8 +65,8 @@ impl Today {
 }
 
 /// The date that `instant` falls on in `zone`: the one place where a zone is consulted.
-fn date_in(instant: DateTime<Utc>, zone: Tz) -> NaiveDate {
-    instant.with_timezone(&zone).date_naive()
+fn date_in(instant: DateTime<Utc>, zone: Zone) -> NaiveDate {
+    zone.to_local(instant).date()
 }
 
 /// The last day of `event` in its own zone: the last date of an all-day event, the date its end

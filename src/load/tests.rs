@@ -247,11 +247,12 @@ fn sections_read_like_the_whole_file() {
             range: 0..text.len(),
             has_calendar: true,
         }];
-        let Some(by_sections) = walk(&text, &sections::split(&text), Options::default()) else {
+        let db = tz::Tzdb::bundled();
+        let Some(by_sections) = walk(&text, &sections::split(&text), db, Options::default()) else {
             continue; // a syntax error: the whole file is parsed instead
         };
         let at_once =
-            walk(&text, &whole, Options::default()).expect("one section always gives a result");
+            walk(&text, &whole, db, Options::default()).expect("one section always gives a result");
         assert_eq!(
             format!("{by_sections:?}"),
             format!("{at_once:?}"),
@@ -281,7 +282,7 @@ fn passed_plans_are_warnings_in_file_order_and_only_when_asked() {
         "no date, no check"
     );
     let today = Some(Today::Date(NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()));
-    let loaded = parse_with(&text, Options { today }).unwrap();
+    let loaded = parse_with_options(&text, tz::Tzdb::bundled(), Options { today }).unwrap();
     let shown: Vec<(&str, &str)> = loaded
         .warnings
         .iter()
@@ -303,7 +304,8 @@ fn passed_plans_are_warnings_in_file_order_and_only_when_asked() {
 
     // Alongside an error, the warning is reported with it.
     let broken = text.replace("title = \"Early\"", "title = \"\"");
-    let diagnostics = parse_with(&broken, Options { today }).unwrap_err();
+    let diagnostics =
+        parse_with_options(&broken, tz::Tzdb::bundled(), Options { today }).unwrap_err();
     assert_eq!(diagnostics.iter().filter(|d| d.is_error()).count(), 1);
     assert_eq!(diagnostics.iter().filter(|d| !d.is_error()).count(), 1);
 }

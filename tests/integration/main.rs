@@ -9,3 +9,4 @@ mod interop;
 mod plans;
 mod robustness;
 mod snapshots;
+mod tzdata;
