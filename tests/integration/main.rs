@@ -6,12 +6,9 @@
 mod cli;
 mod common;
 mod errors;
-<<<<<<< HEAD
 mod install;
-mod interop;
-=======
 mod messages;
->>>>>>> edges
+mod plans;
 mod robustness;
 mod snapshots;
 mod tzdata;
