@@ -258,9 +258,7 @@ fn items(
         at += piece.len() + 1;
         if piece.is_empty() {
             return Err(RuleError::new(
-                span.start
-                    .saturating_sub(usize::from(span.start > range.start))
-                    ..span.end + 1,
+                span.start - usize::from(span.start > range.start)..(span.end + 1).min(range.end),
                 format!("an empty value in `{key}`"),
                 "nothing between these commas",
                 format!("separate the values of `{key}` with single commas, e.g. `{key}=1,15`"),
@@ -418,7 +416,10 @@ impl Rule {
         };
         let mut spans = Spans::default();
         let whole = 0..text.len();
-        let body_start = if text.len() >= 6 && text[..6].eq_ignore_ascii_case("RRULE:") {
+        let body_start = if text
+            .get(..6)
+            .is_some_and(|p| p.eq_ignore_ascii_case("RRULE:"))
+        {
             6
         } else {
             0
@@ -1140,6 +1141,8 @@ pub struct Occurrences<'r> {
     pending: VecDeque<NaiveDateTime>,
     produced: u32,
     done: bool,
+    /// Periods in a row that held no time at all.
+    empty_periods: u32,
 }
 
 impl<'r> Occurrences<'r> {
@@ -1191,6 +1194,7 @@ impl<'r> Occurrences<'r> {
             pending: VecDeque::new(),
             produced: 0,
             done: false,
+            empty_periods: 0,
         };
         occurrences.done = !occurrences.reachable();
         occurrences
@@ -1432,6 +1436,23 @@ impl<'r> Occurrences<'r> {
                 picked.sort_unstable();
                 picked.dedup();
                 set = picked;
+            }
+            // The Gregorian calendar repeats every 400 years (146097 days, 20871 weeks): a rule
+            // that has produced nothing for that many periods never will.
+            if set.is_empty() {
+                self.empty_periods += 1;
+                let cycle = match self.rule.freq {
+                    Freq::Yearly => 400,
+                    Freq::Monthly => 4800,
+                    Freq::Weekly => 20_871,
+                    Freq::Daily => 146_097,
+                    _ => u32::MAX,
+                };
+                if self.empty_periods > cycle {
+                    self.done = true;
+                }
+            } else {
+                self.empty_periods = 0;
             }
             for t in set {
                 if t < self.start {

@@ -541,3 +541,86 @@ fn summaries_in_words() {
         "every month on Monday, Tuesday, Wednesday, Thursday and Friday, only the last of each month"
     );
 }
+
+#[test]
+fn rules_that_never_happen_are_given_up_quickly() {
+    for text in [
+        "FREQ=YEARLY;BYWEEKNO=34;BYMONTHDAY=29,5;BYDAY=TU;WKST=TU",
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30",
+        "FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=4",
+        "FREQ=WEEKLY;BYMONTH=2;BYDAY=MO;BYSETPOS=5",
+        "FREQ=DAILY;BYDAY=SA;BYSETPOS=4",
+    ] {
+        let rule: Rule = text.parse().unwrap();
+        let started = std::time::Instant::now();
+        assert_eq!(
+            rule.occurrences(at("2021-01-04T13:15:00")).next(),
+            None,
+            "{text}"
+        );
+        assert!(
+            started.elapsed().as_secs() < 1,
+            "{text} took {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+#[test]
+fn random_text_never_panics() {
+    let pieces = [
+        "FREQ=",
+        "DAILY",
+        "WEEKLY",
+        "MONTHLY",
+        "YEARLY",
+        "HOURLY",
+        ";",
+        ",",
+        "=",
+        "BYDAY=",
+        "MO",
+        "-1",
+        "+5",
+        "53",
+        "0",
+        "BYSETPOS=",
+        "BYWEEKNO=",
+        "BYYEARDAY=",
+        "-366",
+        "UNTIL=",
+        "20260101",
+        "T",
+        "Z",
+        "COUNT=",
+        "INTERVAL=",
+        "WKST=",
+        "SU",
+        "é",
+        " ",
+        "BYHOUR=",
+        "60",
+    ];
+    let mut state: u64 = 0x1234_5678_9abc_def1;
+    for _ in 0..20_000 {
+        let mut text = String::new();
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        for i in 0..(state % 9) {
+            text.push_str(pieces[((state >> (i * 5)) % pieces.len() as u64) as usize]);
+        }
+        if let Ok((rule, parts)) = Rule::parse(&text) {
+            let _ = rule.check_start(at("2026-03-08T02:30:00"), false, &parts, text.len());
+            let _ = rule.summary(at("2026-03-08T02:30:00"));
+            let _ = rule.occurrences(at("2026-03-08T02:30:00")).take(50).count();
+        }
+        if let Err(e) = text.parse::<Rule>() {
+            assert!(
+                e.span.end <= text.len() && text.is_char_boundary(e.span.start),
+                "{text}"
+            );
+            assert!(text.is_char_boundary(e.span.end), "{text}");
+        }
+    }
+}

@@ -188,27 +188,28 @@ fn expansion_matches_dateutil_on_generated_rules() {
             cases.push((text, rule, start));
         }
     }
-    let request = serde_json::json!({
-        "limit": LIMIT,
-        "last_year": LAST_YEAR,
-        "rules": cases.iter().map(|(text, _, start)| serde_json::json!({
-            "rule": text,
-            "start": start.format("%Y-%m-%dT%H:%M:%S").to_string(),
-        })).collect::<Vec<_>>(),
-    });
+    let request: String = cases
+        .iter()
+        .map(|(text, _, start)| format!("{text} {}\n", start.format("%Y-%m-%dT%H:%M:%S")))
+        .collect();
     let dir = tempfile::tempdir().unwrap();
-    let (asked, answered) = (dir.path().join("request.json"), dir.path().join("result.json"));
-    std::fs::write(&asked, request.to_string()).unwrap();
+    let (asked, answered) = (
+        dir.path().join("request.txt"),
+        dir.path().join("result.txt"),
+    );
+    std::fs::write(&asked, request).unwrap();
     run_checker(
         "python3",
         &[
             OsStr::new("tests/interop/rrule_dateutil.py"),
+            OsStr::new(&LIMIT.to_string()),
+            OsStr::new(&LAST_YEAR.to_string()),
             asked.as_os_str(),
             answered.as_os_str(),
         ],
     );
-    let expected: Vec<serde_json::Value> =
-        serde_json::from_slice(&std::fs::read(&answered).unwrap()).unwrap();
+    let answer = std::fs::read_to_string(&answered).unwrap();
+    let expected: Vec<Vec<&str>> = answer.lines().map(|l| l.split(' ').collect()).collect();
     assert_eq!(expected.len(), cases.len());
 
     let mut mismatches = Vec::new();
@@ -220,16 +221,11 @@ fn expansion_matches_dateutil_on_generated_rules() {
             .take(LIMIT)
             .map(|t| t.format("%Y-%m-%dT%H:%M:%S").to_string())
             .collect();
-        let theirs: Vec<String> = want["occurrences"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_owned())
-            .collect();
-        let agrees = if want["error"].is_string() {
+        let theirs: Vec<String> = want[1..].iter().map(|t| (*t).to_owned()).collect();
+        let agrees = if want[0] == "error" {
             // dateutil refuses rules that can never produce a time of day; so must we.
             ours.is_empty()
-        } else if want["timeout"] == true {
+        } else if want[0] == "timeout" {
             cut_short += 1;
             ours.starts_with(&theirs)
         } else {
@@ -239,8 +235,8 @@ fn expansion_matches_dateutil_on_generated_rules() {
         occurrences += theirs.len();
         if !agrees {
             mismatches.push(format!(
-                "{text} from {start}:\n  calfeed:  {ours:?}\n  dateutil: {theirs:?} {}",
-                want["error"]
+                "{text} from {start}:\n  calfeed:  {ours:?}\n  dateutil: {} {theirs:?}",
+                want[0]
             ));
         }
     }
