@@ -30,6 +30,8 @@ use chrono::{
 
 use crate::diag::{self, Diagnostic};
 
+pub mod zoned;
+
 /// How often a rule repeats (`FREQ`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Freq {
