@@ -934,6 +934,10 @@ impl Rule {
             }
         } else {
             let _ = write!(out, "{} {unit}s", self.interval);
+            if self.freq == Freq::Weekly && no_days {
+                let _ = write!(out, " on {}", weekday_name(start.weekday()));
+                said_days = true;
+            }
         }
         if !said_days && !self.by_day.is_empty() {
             let days: Vec<String> = self

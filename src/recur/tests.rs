@@ -499,6 +499,14 @@ fn summaries_in_words() {
     );
     assert_eq!(s("FREQ=WEEKLY", "2026-01-06T09:00:00"), "every Tuesday");
     assert_eq!(
+        s("FREQ=WEEKLY;INTERVAL=2", "2026-01-06T09:00:00"),
+        "every 2 weeks on Tuesday"
+    );
+    assert_eq!(
+        s("FREQ=YEARLY;BYMONTH=7", "2026-07-04T09:00:00"),
+        "every year on the 4th in July"
+    );
+    assert_eq!(
         s(
             "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;UNTIL=20260630",
             "2026-01-05T09:00:00"
