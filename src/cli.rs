@@ -1,4 +1,5 @@
-//! The command line: `calfeed build`, `calfeed check` and `calfeed agenda`.
+//! The command line: `calfeed build`, `calfeed check`, `calfeed agenda`, and `completions` and
+//! `man` for installing.
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
@@ -48,12 +49,20 @@ static LONG_VERSION: LazyLock<String> = LazyLock::new(|| {
     after_help = "Exit status: 0 on success, 1 if the input is invalid or a file cannot be \
                   read or written, 2 if the command line is wrong.\n\n\
                   Set SOURCE_DATE_EPOCH to make builds reproducible: it is used as the \
-                  DTSTAMP of events that have no `updated`."
+                  DTSTAMP of events that have no `updated`.\n\n\
+                  A tentative event whose last day is before today (in the event's time zone) \
+                  gets a warning: the plan should be confirmed, cancelled or removed. Today is \
+                  taken from the clock; set CALFEED_TODAY=YYYY-MM-DD to check against another \
+                  date."
 )]
 pub struct Cli {
     /// When to colour messages: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_name = "WHEN", default_value = "auto", global = true)]
     pub color: Color,
+    /// Treat warnings as errors: exit with status 1 if there is any (and `build` writes
+    /// nothing).
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
     /// Which IANA time zone data to use: `auto` (the newer of the system's and calfeed's own),
     /// `bundled` (calfeed's own), `system` ($TZDIR, else /usr/share/zoneinfo) or a folder of
     /// TZif files.
@@ -84,7 +93,7 @@ pub enum Color {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write all.ics, one .ics per `[[feed]]`, the subscribe page index.html and
+    /// Write all.ics, one .ics per feed of the input, the subscribe page index.html and
     /// `events/<id>.ics` for every event into the output folder.
     ///
     /// Nothing is written if the input has errors. Each file is replaced atomically, and files
@@ -128,6 +137,16 @@ pub enum Command {
         #[arg(value_name = "FILE", default_value = "events.toml")]
         file: PathBuf,
     },
+    /// Print a completion script for a shell.
+    ///
+    /// For bash: `calfeed completions bash > ~/.local/share/bash-completion/completions/calfeed`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: crate::install::Shell,
+    },
+    /// Print the manual page (roff), e.g. `calfeed man > ~/.local/share/man/man1/calfeed.1`.
+    Man,
 }
 
 #[cfg(test)]

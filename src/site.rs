@@ -16,7 +16,7 @@ use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::model::{Calendar, Event, Status, When};
-use crate::render::{FeedView, Prepared};
+use crate::render::{FeedView, Feeds};
 use crate::tz::Zone;
 use locale::{Locale, Words};
 
@@ -103,7 +103,7 @@ pub fn event_path(event: &Event) -> String {
 /// decides again with the viewer's clock).
 pub fn files<'a>(
     calendar: &'a Calendar,
-    prepared: &'a Prepared<'a>,
+    prepared: &'a Feeds<'a>,
     now: DateTime<Utc>,
 ) -> impl Iterator<Item = Result<SiteFile, SiteError>> + 'a {
     let pages = languages(calendar).into_iter().map(move |language| {
@@ -128,11 +128,7 @@ pub fn files<'a>(
 
 /// A complete calendar holding only `event`, with its `VTIMEZONE`: the same `VEVENT` bytes as in
 /// the feeds, in the calendar's language.
-pub fn event_file(
-    calendar: &Calendar,
-    prepared: &Prepared<'_>,
-    event: &Event,
-) -> io::Result<Vec<u8>> {
+pub fn event_file(calendar: &Calendar, prepared: &Feeds<'_>, event: &Event) -> io::Result<Vec<u8>> {
     let name = format!("{EVENTS_DIR}/{}", event.id);
     let view = FeedView {
         name: &name,
@@ -266,7 +262,7 @@ struct EventContext {
 /// Renders the page in `language`.
 pub fn page(
     calendar: &Calendar,
-    prepared: &Prepared<'_>,
+    prepared: &Feeds<'_>,
     language: &str,
     now: DateTime<Utc>,
 ) -> Result<String, minijinja::Error> {

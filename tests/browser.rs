@@ -3,9 +3,8 @@
 //! clock, keep the event's own local time beside it, sort upcoming and past events by the
 //! browser's clock, and load nothing from another host.
 //!
-//! This target needs `chromium` (set `CHROMIUM` to use another binary). `scripts/test.sh`
-//! installs it with `scripts/setup-browser.sh` and runs `cargo test --test browser`; a plain
-//! `cargo test` leaves this target out.
+//! These tests need `chromium` (set `CHROMIUM` to use another binary), so a plain `cargo test`
+//! ignores them; `scripts/test.sh` installs it with `scripts/setup-browser.sh` and runs them.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -153,6 +152,7 @@ fn assert_shows(dom: &str, id: &str, expected: &[&str]) {
 }
 
 #[test]
+#[ignore = "needs Debian's chromium: run scripts/test.sh"]
 fn times_in_seoul() {
     let run = open(&page("index.html"), "Asia/Seoul");
     let dom = &run.dom;
@@ -209,6 +209,7 @@ fn times_in_seoul() {
 }
 
 #[test]
+#[ignore = "needs Debian's chromium: run scripts/test.sh"]
 fn times_in_los_angeles() {
     let run = open(&page("index.html"), "America/Los_Angeles");
     let dom = &run.dom;
@@ -259,6 +260,7 @@ fn times_in_los_angeles() {
 }
 
 #[test]
+#[ignore = "needs Debian's chromium: run scripts/test.sh"]
 fn times_in_new_york_are_shown_once() {
     let run = open(&page("index.html"), "America/New_York");
     let text = event(&run.dom, "ny-across-change");
@@ -270,6 +272,7 @@ fn times_in_new_york_are_shown_once() {
 }
 
 #[test]
+#[ignore = "needs Debian's chromium: run scripts/test.sh"]
 fn upcoming_and_past_follow_the_browsers_clock() {
     let run = open(&page("index.html"), "UTC");
     let dom = &run.dom;
@@ -303,6 +306,7 @@ fn upcoming_and_past_follow_the_browsers_clock() {
 
 /// Every feed's four subscribe links, exactly.
 #[test]
+#[ignore = "needs Debian's chromium: run scripts/test.sh"]
 fn every_feed_has_its_four_links() {
     let expected = [
         ("all", "Talks%20%26%20visits%20%3C2026%3E"),
@@ -352,6 +356,7 @@ fn every_feed_has_its_four_links() {
 }
 
 #[test]
+#[ignore = "needs Debian's chromium: run scripts/test.sh"]
 fn markup_in_the_input_is_shown_as_text() {
     let run = open(&page("index.html"), "UTC");
     let dom = &run.dom;
@@ -374,6 +379,7 @@ fn markup_in_the_input_is_shown_as_text() {
 }
 
 #[test]
+#[ignore = "needs Debian's chromium: run scripts/test.sh"]
 fn nothing_is_requested_from_another_host() {
     for file in ["index.html", "index.ko.html"] {
         let run = open(&page(file), "Asia/Seoul");
@@ -388,6 +394,7 @@ fn nothing_is_requested_from_another_host() {
 
 /// The request check above sees what a page loads from elsewhere.
 #[test]
+#[ignore = "needs Debian's chromium: run scripts/test.sh"]
 fn the_request_check_sees_requests() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("control.html");
