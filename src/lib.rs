@@ -27,6 +27,7 @@
 //! assert!(ics.contains("BEGIN:VTIMEZONE\r\nTZID:Asia/Tokyo\r\n"));
 //! ```
 
+pub mod annotate;
 pub mod cli;
 pub mod countries;
 pub mod diag;
@@ -36,6 +37,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod stamp;
 pub mod text;
 pub mod tz;

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
+use calfeed::annotate::{self, MessageFormat};
 use calfeed::cli::{Cli, Command};
 use calfeed::diag::{self, Diagnostic};
 use calfeed::load::{self, LoadError};
@@ -12,11 +13,22 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let builds = matches!(cli.command, Command::Build { .. });
+    let (builds, format, input) = match &cli.command {
+        Command::Build {
+            input,
+            message_format,
+            ..
+        } => (true, *message_format, Some(input.clone())),
+        Command::Check {
+            file,
+            message_format,
+        } => (false, *message_format, Some(file.clone())),
+        Command::Serve { .. } => (false, MessageFormat::Human, None),
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            report_error(&error, builds);
+            report_error(&error, builds, format, input.as_deref());
             ExitCode::from(1)
         }
     }
@@ -24,13 +36,14 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Check { file } => {
+        Command::Check {
+            file,
+            message_format,
+        } => {
             let (loaded, text) = load::from_file(&file)?;
-            print_diagnostics(&loaded.warnings, &file, &text);
+            print_diagnostics(&loaded.warnings, &file, &text, message_format);
             let c = &loaded.calendar;
-            // A closed pipe (`calfeed check | head -0`) is not worth a panic.
-            let _ = writeln!(
-                io::stdout().lock(),
+            let summary = format!(
                 "{}: {} {}, {} {} besides all.ics, no errors",
                 file.display(),
                 c.events.len(),
@@ -38,15 +51,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 c.feeds.len(),
                 plural(c.feeds.len(), "feed"),
             );
+            // JSON output keeps standard output for diagnostics only.
+            // A closed pipe (`calfeed check | head -0`) is not worth a panic.
+            if message_format == MessageFormat::Json {
+                let _ = writeln!(io::stderr().lock(), "{summary}");
+            } else {
+                let _ = writeln!(io::stdout().lock(), "{summary}");
+            }
             Ok(())
         }
-        Command::Build { input, out } => {
+        Command::Build {
+            input,
+            out,
+            message_format,
+        } => {
             let stamp = calfeed::stamp::stamp(
                 std::env::var(calfeed::stamp::VARIABLE).ok().as_deref(),
                 chrono::Utc::now(),
             )?;
             let (loaded, text) = load::from_file(&input)?;
-            print_diagnostics(&loaded.warnings, &input, &text);
+            print_diagnostics(&loaded.warnings, &input, &text, message_format);
             let report =
                 calfeed::output::build(&loaded.calendar, &out, stamp).with_context(|| {
                     format!("the feeds were not all written to `{}`", out.display())
@@ -77,39 +101,88 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Serve {
+            input,
+            out,
+            port,
+            bind,
+        } => {
+            calfeed::serve::run(&calfeed::serve::Options {
+                input,
+                out,
+                bind,
+                port,
+            })?;
+            Ok(())
+        }
     }
 }
 
-fn print_diagnostics(diagnostics: &[Diagnostic], path: &Path, text: &str) {
+/// Prints diagnostics: the human report on standard error, machine formats on standard output
+/// (with the human report beside GitHub annotations, for the log).
+fn print_diagnostics(diagnostics: &[Diagnostic], path: &Path, text: &str, format: MessageFormat) {
     if diagnostics.is_empty() {
         return;
     }
-    let shown = diag::render(diagnostics, &path.display().to_string(), text);
+    let shown_path = path.display().to_string();
+    match format {
+        MessageFormat::Human => {}
+        MessageFormat::Github => {
+            let _ = write!(
+                io::stdout().lock(),
+                "{}",
+                annotate::github(diagnostics, &shown_path, text)
+            );
+        }
+        MessageFormat::Json => {
+            let _ = write!(
+                io::stdout().lock(),
+                "{}",
+                annotate::json(diagnostics, &shown_path, text)
+            );
+            return;
+        }
+    }
+    let shown = diag::render(diagnostics, &shown_path, text);
     let _ = writeln!(io::stderr().lock(), "{shown}");
 }
 
-fn report_error(error: &anyhow::Error, builds: bool) {
-    let mut stderr = io::stderr().lock();
+fn report_error(error: &anyhow::Error, builds: bool, format: MessageFormat, input: Option<&Path>) {
     if let Some(LoadError::Invalid {
         path,
         text,
         diagnostics,
     }) = error.downcast_ref::<LoadError>()
     {
-        let _ = writeln!(
-            stderr,
-            "{}",
-            diag::render(diagnostics, &path.display().to_string(), text)
-        );
+        print_diagnostics(diagnostics, path, text, format);
         let outcome = if builds { "; nothing was written" } else { "" };
-        let _ = writeln!(stderr, "error: {error}{outcome}");
+        let _ = writeln!(io::stderr().lock(), "error: {error}{outcome}");
         return;
     }
-    let _ = write!(stderr, "error: {error}");
+    let mut message = error.to_string();
     for cause in error.chain().skip(1) {
-        let _ = write!(stderr, ": {cause}");
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
     }
-    let _ = writeln!(stderr);
+    let shown_input = input.map(|p| p.display().to_string());
+    match format {
+        MessageFormat::Human => {}
+        MessageFormat::Github => {
+            let _ = write!(
+                io::stdout().lock(),
+                "{}",
+                annotate::github_error(shown_input.as_deref(), &message)
+            );
+        }
+        MessageFormat::Json => {
+            let _ = write!(
+                io::stdout().lock(),
+                "{}",
+                annotate::json_error(shown_input.as_deref(), &message)
+            );
+        }
+    }
+    let _ = writeln!(io::stderr().lock(), "error: {message}");
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -7,4 +7,6 @@ mod dataset;
 mod errors;
 mod interop;
 mod robustness;
+mod serve;
+mod server;
 mod snapshots;
