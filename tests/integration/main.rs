@@ -6,6 +6,7 @@ mod common;
 mod dataset;
 mod errors;
 mod interop;
+mod message_format;
 mod robustness;
 mod serve;
 mod server;
