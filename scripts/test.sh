@@ -3,10 +3,14 @@
 #
 # First installs what the interop tests read the feeds with (Python `icalendar`, Mozilla's
 # ical.js, libical; see tests/interop/setup.sh), then runs every test: unit tests, end-to-end
-# tests of the binary, interop and zone-sweep tests, and documentation examples.
+# tests of the binary, interop and zone-sweep tests, and documentation examples. Then installs
+# wrk (tests/load/setup.sh) and runs the load test of `calfeed serve`.
 # Extra arguments go to `cargo test`, e.g. `scripts/test.sh interop`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash tests/interop/setup.sh
 cargo test --locked "$@"
+
+bash tests/load/setup.sh
+cargo test --locked --test load -- --ignored --nocapture
