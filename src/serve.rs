@@ -13,7 +13,7 @@
 use std::io::{self, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, LazyLock, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use axum::Router;
@@ -132,6 +132,7 @@ pub fn run(options: &Options) -> Result<(), ServeError> {
 }
 
 async fn serve(options: &Options) -> Result<(), ServeError> {
+    LazyLock::force(&STARTED);
     // A file that cannot be read (missing, wrong path) is an error; an invalid one is served with
     // the error shown, and fixed by saving it.
     if let Err(source) = std::fs::metadata(&options.input) {
@@ -684,10 +685,19 @@ fn not_modified(headers: &HeaderMap, resource: &Resource) -> bool {
     seconds(resource.modified) <= seconds(since)
 }
 
+/// When the server started: the `Last-Modified` of its own short answers (404, 405, ...).
+static STARTED: LazyLock<SystemTime> = LazyLock::new(SystemTime::now);
+
+/// A short text answer; it carries validators like every other response.
 fn plain(status: StatusCode, text: &'static str) -> Response {
     (
         status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+            (header::ETAG, files::etag(text.as_bytes())),
+            (header::LAST_MODIFIED, httpdate::fmt_http_date(*STARTED)),
+            (header::CACHE_CONTROL, "no-cache".to_owned()),
+        ],
         text,
     )
         .into_response()

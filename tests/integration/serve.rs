@@ -170,6 +170,7 @@ fn head_works_and_other_methods_get_405_with_allow() {
         let reply = server.request(method, "/all.ics", &[("Content-Length", "0")]);
         assert_eq!(reply.status, 405, "{method}");
         assert_eq!(reply.header("allow"), Some("GET, HEAD"), "{method}");
+        assert_validators(&reply, method);
     }
 }
 
@@ -248,6 +249,7 @@ fn nothing_outside_the_folder_is_served() {
             !text.contains("[calendar]") && !text.contains("root:"),
             "{target}: {text}"
         );
+        assert_validators(&reply, target);
     }
     assert!(!secret.is_empty());
     // Requests a client library would refuse to send: absolute-form targets, raw NUL and
