@@ -109,7 +109,7 @@ fn serves_only_complete_feeds_under_load_while_the_input_changes() {
             while !stop.load(Ordering::Relaxed) {
                 n += 1;
                 let text = &versions[n % 2];
-                if n % 3 == 0 {
+                if n.is_multiple_of(3) {
                     let temp = path.with_extension("toml.new");
                     std::fs::write(&temp, text).unwrap();
                     std::fs::rename(&temp, &path).unwrap();
