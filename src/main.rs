@@ -35,6 +35,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    let tzdb = calfeed::tz::select(&cli.tzdata)?;
     match cli.command {
         Command::Check {
             file,
@@ -78,10 +79,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut stderr = io::stderr().lock();
             let _ = writeln!(
                 stderr,
-                "Wrote {} {} to {}:",
+                "Wrote {} {} to {} (time zone data: {}):",
                 report.written.len(),
                 plural(report.written.len(), "feed"),
-                out.display()
+                out.display(),
+                tzdb.describe()
             );
             for w in &report.written {
                 let _ = writeln!(

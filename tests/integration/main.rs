@@ -11,3 +11,4 @@ mod robustness;
 mod serve;
 mod server;
 mod snapshots;
+mod tzdata;
