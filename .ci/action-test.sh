@@ -49,7 +49,7 @@ check "a release is keyed by its version" grep -qx 'key=release-0.1.0' "$work/gi
 # install from a release whose sum matches, then from the cache
 if [ "$(uname -sm)" = "Linux x86_64" ]; then
     release="$work/releases/v9.9.9"
-    asset="calfeed-v9.9.9-x86_64-unknown-linux-gnu.tar.gz"
+    asset="calfeed-v9.9.9-x86_64-unknown-linux-musl.tar.gz"
     mkdir -p "$release" "$work/pack/calfeed-v9.9.9"
     cp "$bin/calfeed" "$work/pack/calfeed-v9.9.9/"
     tar -czf "$release/$asset" -C "$work/pack" calfeed-v9.9.9

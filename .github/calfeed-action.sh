@@ -83,8 +83,8 @@ plan() {
 download_release() {
     local target_root="$1" target asset base tmp expected actual
     case "$(uname -sm)" in
-        "Linux x86_64") target=x86_64-unknown-linux-gnu ;;
-        "Linux aarch64") target=aarch64-unknown-linux-gnu ;;
+        "Linux x86_64") target=x86_64-unknown-linux-musl ;;
+        "Linux aarch64") target=aarch64-unknown-linux-musl ;;
         "Darwin arm64") target=aarch64-apple-darwin ;;
         "Darwin x86_64") target=x86_64-apple-darwin ;;
         *) return 1 ;;
