@@ -148,7 +148,8 @@ publish() {
     else
         echo "::warning title=calfeed::$input is not in a git checkout; events without \`updated\` get the build time as DTSTAMP"
     fi
-    calfeed build --message-format github --input "$input" --out "$output"
+    # `check` has annotated the warnings already.
+    calfeed build --input "$input" --out "$output"
     # GitHub Pages must not run Jekyll over the folder.
     touch "$output/.nojekyll"
     if [ -n "${GITHUB_OUTPUT:-}" ]; then
