@@ -153,6 +153,16 @@ async fn serve(options: &Options) -> Result<(), ServeError> {
             source,
         })?;
 
+    // Listen first: a busy port is reported before anything is written.
+    let addr = SocketAddr::new(options.bind, options.port);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let local = listener
+        .local_addr()
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let hosts = hosts(local, &local_addresses());
+
     let mut status = Status {
         feeds: Vec::new(),
         title: "calfeed".to_owned(),
@@ -173,15 +183,6 @@ async fn serve(options: &Options) -> Result<(), ServeError> {
             status.error = Some((Arc::from(error.as_str()), SystemTime::now()));
         }
     }
-
-    let addr = SocketAddr::new(options.bind, options.port);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|source| ServeError::Bind { addr, source })?;
-    let local = listener
-        .local_addr()
-        .map_err(|source| ServeError::Bind { addr, source })?;
-    let hosts = hosts(local, &local_addresses());
 
     let shared = Arc::new(Shared {
         root,
@@ -208,7 +209,7 @@ async fn serve(options: &Options) -> Result<(), ServeError> {
         .layer(middleware::from_fn(log_request));
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let mut stopped = stop_rx.clone();
+    let mut stopped = stop_rx;
     let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
