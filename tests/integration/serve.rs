@@ -497,4 +497,8 @@ fn a_missing_input_or_a_busy_port_is_an_error() {
         )),
         "{err}"
     );
+    assert!(
+        !ws.out.join("all.ics").exists(),
+        "built although it cannot serve"
+    );
 }
