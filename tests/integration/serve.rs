@@ -309,6 +309,18 @@ fn a_save_rebuilds_and_the_next_request_sees_it() {
             .contains("SUMMARY:Nara summit\\, day one\r\n")
     });
     assert_ne!(server.get("/all.ics").header("etag"), before.header("etag"));
+    // A subscribed client asking whether its copy is current gets the new feed.
+    let refresh = server.request(
+        "GET",
+        "/all.ics",
+        &[("If-None-Match", before.header("etag").unwrap())],
+    );
+    assert_eq!(refresh.status, 200);
+    assert!(
+        refresh
+            .text()
+            .contains("SUMMARY:Nara summit\\, day one\r\n")
+    );
     server.wait_stdout("Built ", 2);
     // Saved by renaming a new file over the old one, as many editors do.
     let temp = server.ws.input.with_extension("toml.swp");
