@@ -3,8 +3,8 @@
 //!
 //! The data comes through jiff, from the copy of the database inside calfeed or from a folder of
 //! compiled TZif files such as the system's ([`db`]). A [`Zone`] answers what the clocks read
-//! at an instant and which instants a wall-clock reading names ([`zone`]); [`transitions`] lists
-//! its changes exactly, as the database has them; [`vtimezone`] turns them into the
+//! at an instant and which instants a wall-clock reading names ([`zone`]); [`transitions()`] lists
+//! its changes exactly, as the database has them; [`vtimezone()`] turns them into the
 //! `VTIMEZONE` a feed carries.
 
 pub mod db;
