@@ -139,6 +139,35 @@ mod tests {
     }
 
     #[test]
+    fn no_combination_of_pieces_gets_out() {
+        let pieces = [
+            "..", ".", "%2e", "%2E", "%2f", "%2F", "%5c", "%25", "2e", "a", "/", "%00", "\\",
+        ];
+        let n = pieces.len();
+        for mut code in 0..n.pow(4) {
+            let mut path = String::from("/");
+            for _ in 0..4 {
+                path.push_str(pieces[code % n]);
+                code /= n;
+            }
+            let Ok(names) = segments(&path) else {
+                continue;
+            };
+            for name in &names {
+                let twice = decode(name).unwrap_or_default();
+                for candidate in [name.as_str(), twice.as_str()] {
+                    assert!(
+                        candidate != ".."
+                            && candidate != "."
+                            && !candidate.contains(['/', '\\', '\0']),
+                        "{path} gave {names:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn hidden_files_are_not_found() {
         for path in [
             "/.calfeed-outputs",
