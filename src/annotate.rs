@@ -17,7 +17,7 @@ pub enum MessageFormat {
     /// A report with the source line and a caret, for people.
     #[default]
     Human,
-    /// GitHub Actions workflow commands (`::error file=…,line=…::…`), shown as annotations.
+    /// GitHub Actions workflow commands (`::error file=...,line=...::...`), shown as annotations.
     Github,
     /// One JSON object per diagnostic and line.
     Json,

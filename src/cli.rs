@@ -1,4 +1,5 @@
-//! The command line: `calfeed build`, `calfeed check` and `calfeed serve`.
+//! The command line: `calfeed build`, `calfeed check`, `calfeed serve`, and `completions` and
+//! `man` for installing.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -117,6 +118,16 @@ pub enum Command {
         #[arg(short, long, value_name = "ADDRESS", default_value = "127.0.0.1")]
         bind: IpAddr,
     },
+    /// Print a completion script for a shell.
+    ///
+    /// For bash: `calfeed completions bash > ~/.local/share/bash-completion/completions/calfeed`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: crate::install::Shell,
+    },
+    /// Print the manual page (roff), e.g. `calfeed man > ~/.local/share/man/man1/calfeed.1`.
+    Man,
 }
 
 #[cfg(test)]

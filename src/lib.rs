@@ -33,6 +33,7 @@ pub mod countries;
 pub mod diag;
 pub mod duration;
 pub mod ics;
+pub mod install;
 pub mod load;
 pub mod model;
 pub mod output;

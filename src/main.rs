@@ -23,7 +23,9 @@ fn main() -> ExitCode {
             file,
             message_format,
         } => (false, *message_format, Some(file.clone())),
-        Command::Serve { .. } => (false, MessageFormat::Human, None),
+        Command::Serve { .. } | Command::Completions { .. } | Command::Man => {
+            (false, MessageFormat::Human, None)
+        }
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -35,7 +37,14 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let tzdb = calfeed::tz::select(&cli.tzdata)?;
+    let tzdb = match cli.command {
+        // The completions and the manual page need no time zone data.
+        Command::Completions { shell } => {
+            return to_stdout(|out| calfeed::install::write_completions(shell, out));
+        }
+        Command::Man => return to_stdout(calfeed::install::write_man_page),
+        _ => calfeed::tz::select(&cli.tzdata)?,
+    };
     match cli.command {
         Command::Check {
             file,
@@ -117,6 +126,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             })?;
             Ok(())
         }
+        Command::Completions { .. } | Command::Man => Ok(()), // done above
+    }
+}
+
+/// Runs `write` on standard output. A reader that stops early (`| head`) is not an error.
+fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> anyhow::Result<()> {
+    let mut stdout = io::stdout().lock();
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write to standard output")
+        }
+        _ => Ok(()),
     }
 }
 

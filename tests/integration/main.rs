@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod dataset;
 mod errors;
+mod install;
 mod interop;
 mod message_format;
 mod robustness;
