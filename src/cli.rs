@@ -72,7 +72,7 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write all.ics and one .ics per [[feed]] into the output folder.
+    /// Write all.ics and one .ics per `[[feed]]` into the output folder.
     ///
     /// Nothing is written if the input has errors. Each file is replaced atomically, and feeds
     /// that an earlier build wrote but that are no longer in the input are removed.
