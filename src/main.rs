@@ -6,13 +6,19 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use calfeed::annotate::{self, MessageFormat};
-use calfeed::cli::{Cli, Command};
+use calfeed::cli::{Cli, Color, Command};
 use calfeed::diag::{self, Diagnostic};
 use calfeed::load::{self, LoadError};
 use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match cli.color {
+        Color::Auto => anstream::ColorChoice::Auto,
+        Color::Always => anstream::ColorChoice::Always,
+        Color::Never => anstream::ColorChoice::Never,
+    }
+    .write_global();
     let (builds, format, input) = match &cli.command {
         Command::Build {
             input,
@@ -36,7 +42,47 @@ fn main() -> ExitCode {
     }
 }
 
+/// Warnings were found and `--deny-warnings` turns them into errors.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "`{}` has {count} {}, and --deny-warnings makes warnings errors{}",
+    path.display(),
+    plural(*count, "warning"),
+    if *builds { "; nothing was written" } else { "" }
+)]
+struct DeniedWarnings {
+    path: std::path::PathBuf,
+    count: usize,
+    builds: bool,
+}
+
+/// Reads and checks `path`, reporting its warnings; fails on any with `--deny-warnings`.
+fn load(
+    path: &Path,
+    deny_warnings: bool,
+    builds: bool,
+    format: MessageFormat,
+) -> anyhow::Result<load::Loaded> {
+    let today = calfeed::plans::Today::new(
+        std::env::var(calfeed::plans::VARIABLE).ok().as_deref(),
+        chrono::Utc::now(),
+    )?;
+    let options = load::Options { today: Some(today) };
+    let (loaded, text) = load::from_file_with(path, options)?;
+    print_diagnostics(&loaded.warnings, path, &text, format);
+    if deny_warnings && !loaded.warnings.is_empty() {
+        return Err(DeniedWarnings {
+            path: path.to_owned(),
+            count: loaded.warnings.len(),
+            builds,
+        }
+        .into());
+    }
+    Ok(loaded)
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
+    let deny = cli.deny_warnings;
     let tzdb = match cli.command {
         // The completions and the manual page need no time zone data.
         Command::Completions { shell } => {
@@ -50,8 +96,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             file,
             message_format,
         } => {
-            let (loaded, text) = load::from_file(&file)?;
-            print_diagnostics(&loaded.warnings, &file, &text, message_format);
+            let loaded = load(&file, deny, false, message_format)?;
             let c = &loaded.calendar;
             let summary = format!(
                 "{}: {} {}, {} {} besides all.ics, no errors",
@@ -79,8 +124,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 std::env::var(calfeed::stamp::VARIABLE).ok().as_deref(),
                 chrono::Utc::now(),
             )?;
-            let (loaded, text) = load::from_file(&input)?;
-            print_diagnostics(&loaded.warnings, &input, &text, message_format);
+            let loaded = load(&input, deny, true, message_format)?;
             let report =
                 calfeed::output::build(&loaded.calendar, &out, stamp).with_context(|| {
                     format!("the feeds were not all written to `{}`", out.display())
@@ -166,11 +210,12 @@ fn print_diagnostics(diagnostics: &[Diagnostic], path: &Path, text: &str, format
             return;
         }
     }
-    let shown = diag::render(diagnostics, &shown_path, text);
-    let _ = writeln!(io::stderr().lock(), "{shown}");
+    let shown = diag::render_colored(diagnostics, &shown_path, text);
+    let _ = writeln!(anstream::stderr().lock(), "{shown}");
 }
 
 fn report_error(error: &anyhow::Error, builds: bool, format: MessageFormat, input: Option<&Path>) {
+    let red = anstyle::AnsiColor::BrightRed.on_default().bold();
     if let Some(LoadError::Invalid {
         path,
         text,
@@ -179,7 +224,10 @@ fn report_error(error: &anyhow::Error, builds: bool, format: MessageFormat, inpu
     {
         print_diagnostics(diagnostics, path, text, format);
         let outcome = if builds { "; nothing was written" } else { "" };
-        let _ = writeln!(io::stderr().lock(), "error: {error}{outcome}");
+        let _ = writeln!(
+            anstream::stderr().lock(),
+            "{red}error{red:#}: {error}{outcome}"
+        );
         return;
     }
     let mut message = error.to_string();
@@ -205,7 +253,7 @@ fn report_error(error: &anyhow::Error, builds: bool, format: MessageFormat, inpu
             );
         }
     }
-    let _ = writeln!(io::stderr().lock(), "error: {message}");
+    let _ = writeln!(anstream::stderr().lock(), "{red}error{red:#}: {message}");
 }
 
 fn plural(n: usize, word: &str) -> String {

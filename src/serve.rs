@@ -270,7 +270,14 @@ fn build_once(input: &Path, out: &Path) -> Result<Built, String> {
         chrono::Utc::now(),
     )
     .map_err(|e| format!("error: {e}"))?;
-    let (loaded, text) = load::from_file(input).map_err(|e| render_load_error(&e))?;
+    // Like `build`: tentative events whose dates have passed are warned about.
+    let today = crate::plans::Today::new(
+        std::env::var(crate::plans::VARIABLE).ok().as_deref(),
+        chrono::Utc::now(),
+    )
+    .map_err(|e| format!("error: {e}"))?;
+    let options = load::Options { today: Some(today) };
+    let (loaded, text) = load::from_file_with(input, options).map_err(|e| render_load_error(&e))?;
     let report =
         output::build(&loaded.calendar, out, stamp).map_err(|e| format!("error: {}", chain(&e)))?;
     let calendar = &loaded.calendar;

@@ -43,6 +43,8 @@ pkg-config --exists libical || { echo "setup.sh: libical not found by pkg-config
 python="$venv/bin/python3"
 
 command -v node >/dev/null || { echo "setup.sh: node (20 or later) is required" >&2; exit 1; }
+# The --tzdata tests compile time zone folders with zic.
+command -v zic >/dev/null || { echo "setup.sh: zic (Debian's libc-bin) is required" >&2; exit 1; }
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
 echo "setup.sh: interop harness ready ($("$python" -c 'import icalendar, tzdata; print("icalendar", icalendar.__version__, "tzdata", tzdata.IANA_VERSION)'), ical.js $(node -p 'require("'"$here"'/node_modules/ical.js/package.json").version'), libical $(pkg-config --modversion libical))"
