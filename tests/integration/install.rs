@@ -1,9 +1,9 @@
 //! `calfeed completions` and `calfeed man`: the scripts and the page are read by the shells and
-//! the man page formatter that will use them. Each test that needs one of those programs says so
-//! and passes without it; `scripts/test.sh` installs them.
+//! the man page formatter that will use them. The tests that need those programs are ignored by
+//! a plain `cargo test`; `scripts/test.sh` installs the programs and runs them.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use crate::common::{calfeed, root, stderr, stdout};
 
@@ -30,27 +30,13 @@ fn script(shell: &str, dir: &Path) -> std::path::PathBuf {
     path
 }
 
-/// Whether `program` can be run; if not, says which test is skipped.
-fn installed(program: &str, test: &str) -> bool {
-    let found = Command::new(program)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        eprintln!("{test}: skipped, {program} is not installed (scripts/test.sh installs it)");
-    }
-    found
-}
-
 /// Runs `program` with `args`, asserting success; returns its standard output.
 fn ok(program: &str, args: &[&str]) -> String {
     let output = Command::new(program)
         .args(args)
         .env("LC_ALL", "C.UTF-8")
         .output()
-        .unwrap();
+        .unwrap_or_else(|e| panic!("cannot run {program} ({e}); scripts/test.sh installs it"));
     assert!(
         output.status.success(),
         "{program} {args:?} failed:\n{}{}",
@@ -107,10 +93,8 @@ fn an_unknown_shell_is_a_command_line_error() {
 }
 
 #[test]
+#[ignore = "needs bash: run scripts/test.sh"]
 fn bash_completes_commands_and_shells() {
-    if !installed("bash", "bash_completes_commands_and_shells") {
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let script = script("bash", dir.path());
     let script = script.to_str().unwrap();
@@ -150,19 +134,15 @@ fn bash_completes_commands_and_shells() {
 }
 
 #[test]
+#[ignore = "needs zsh: run scripts/test.sh"]
 fn zsh_reads_its_script() {
-    if !installed("zsh", "zsh_reads_its_script") {
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     ok("zsh", &["-n", script("zsh", dir.path()).to_str().unwrap()]);
 }
 
 #[test]
+#[ignore = "needs fish: run scripts/test.sh"]
 fn fish_completes_commands() {
-    if !installed("fish", "fish_completes_commands") {
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let script = script("fish", dir.path());
     let script = script.to_str().unwrap();
@@ -188,10 +168,8 @@ fn fish_completes_commands() {
 }
 
 #[test]
+#[ignore = "needs groff (Debian's groff-base): run scripts/test.sh"]
 fn man_page_formats_without_warnings() {
-    if !installed("groff", "man_page_formats_without_warnings") {
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("calfeed.1");
     std::fs::write(&page, run(&["man"]).stdout).unwrap();
@@ -200,16 +178,14 @@ fn man_page_formats_without_warnings() {
         .args(["-man", "-Tutf8", "-ww", "-z"])
         .arg(&page)
         .output()
-        .unwrap();
+        .expect("groff runs; scripts/test.sh installs it");
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(stderr(&output), "", "groff warns about the page");
 }
 
 #[test]
+#[ignore = "needs man (Debian's man-db): run scripts/test.sh"]
 fn man_shows_the_page() {
-    if !installed("man", "man_shows_the_page") {
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("calfeed.1");
     std::fs::write(&page, run(&["man"]).stdout).unwrap();
@@ -220,7 +196,7 @@ fn man_shows_the_page() {
         .env("MANWIDTH", "80")
         .env("LC_ALL", "C.UTF-8")
         .output()
-        .unwrap();
+        .expect("man runs; scripts/test.sh installs it");
     assert!(output.status.success(), "{}", stderr(&output));
     // Without a terminal, man prints plain text.
     let text = stdout(&output);

@@ -6,12 +6,8 @@
 mod cli;
 mod common;
 mod errors;
-<<<<<<< HEAD
 mod install;
-mod interop;
-=======
 mod messages;
->>>>>>> edges
 mod robustness;
 mod snapshots;
 mod tzdata;
