@@ -47,12 +47,20 @@ static LONG_VERSION: LazyLock<String> = LazyLock::new(|| {
     after_help = "Exit status: 0 on success, 1 if the input is invalid or a file cannot be \
                   read or written, 2 if the command line is wrong.\n\n\
                   Set SOURCE_DATE_EPOCH to make builds reproducible: it is used as the \
-                  DTSTAMP of events that have no `updated`."
+                  DTSTAMP of events that have no `updated`.\n\n\
+                  A tentative event whose last day is before today (in the event's time zone) \
+                  gets a warning: the plan should be confirmed, cancelled or removed. Today is \
+                  taken from the clock; set CALFEED_TODAY=YYYY-MM-DD to check against another \
+                  date."
 )]
 pub struct Cli {
     /// When to colour messages: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_name = "WHEN", default_value = "auto", global = true)]
     pub color: Color,
+    /// Treat warnings as errors: exit with status 1 if there is any (and `build` writes
+    /// nothing).
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
     /// Which IANA time zone data to use: `auto` (the newer of the system's and calfeed's own),
     /// `bundled` (calfeed's own), `system` ($TZDIR, else /usr/share/zoneinfo) or a folder of
     /// TZif files.

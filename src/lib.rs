@@ -36,6 +36,7 @@ pub mod install;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod plans;
 pub mod render;
 pub mod stamp;
 pub mod text;

@@ -28,7 +28,42 @@ fn main() -> ExitCode {
     }
 }
 
+/// Warnings were found and `--deny-warnings` turns them into errors.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "`{}` has {count} {}, and --deny-warnings makes warnings errors{}",
+    path.display(),
+    plural(*count, "warning"),
+    if *builds { "; nothing was written" } else { "" }
+)]
+struct DeniedWarnings {
+    path: std::path::PathBuf,
+    count: usize,
+    builds: bool,
+}
+
+/// Reads and checks `path`, reporting its warnings; fails on any with `--deny-warnings`.
+fn load(path: &Path, deny_warnings: bool, builds: bool) -> anyhow::Result<load::Loaded> {
+    let today = calfeed::plans::Today::new(
+        std::env::var(calfeed::plans::VARIABLE).ok().as_deref(),
+        chrono::Utc::now(),
+    )?;
+    let options = load::Options { today: Some(today) };
+    let (loaded, text) = load::from_file_with(path, options)?;
+    print_diagnostics(&loaded.warnings, path, &text);
+    if deny_warnings && !loaded.warnings.is_empty() {
+        return Err(DeniedWarnings {
+            path: path.to_owned(),
+            count: loaded.warnings.len(),
+            builds,
+        }
+        .into());
+    }
+    Ok(loaded)
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
+    let deny = cli.deny_warnings;
     let tzdb = match cli.command {
         // The completions and the manual page need no time zone data.
         Command::Completions { shell } => {
@@ -39,8 +74,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     };
     match cli.command {
         Command::Check { file } => {
-            let (loaded, text) = load::from_file(&file)?;
-            print_diagnostics(&loaded.warnings, &file, &text);
+            let loaded = load(&file, deny, false)?;
             let c = &loaded.calendar;
             // A closed pipe (`calfeed check | head -0`) is not worth a panic.
             let _ = writeln!(
@@ -59,8 +93,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 std::env::var(calfeed::stamp::VARIABLE).ok().as_deref(),
                 chrono::Utc::now(),
             )?;
-            let (loaded, text) = load::from_file(&input)?;
-            print_diagnostics(&loaded.warnings, &input, &text);
+            let loaded = load(&input, deny, true)?;
             let report =
                 calfeed::output::build(&loaded.calendar, &out, stamp).with_context(|| {
                     format!("the feeds were not all written to `{}`", out.display())

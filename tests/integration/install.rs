@@ -1,9 +1,10 @@
 //! `calfeed completions` and `calfeed man`: the scripts and the page are read by the shells and
-//! the man page formatter that will use them. The tests that need those programs are ignored by
-//! a plain `cargo test`; `scripts/test.sh` installs the programs and runs them.
+//! the man page formatter that will use them. A plain `cargo test` ignores the tests that need
+//! one of those programs; `scripts/test.sh` installs them and runs those tests, which fail if a
+//! program is missing.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 use crate::common::{calfeed, root, stderr, stdout};
 
@@ -30,13 +31,27 @@ fn script(shell: &str, dir: &Path) -> std::path::PathBuf {
     path
 }
 
+/// Fails the test unless `program` can be run.
+fn require(program: &str) {
+    let found = Command::new(program)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        found,
+        "{program} is not installed (tests/interop/setup.sh installs it)"
+    );
+}
+
 /// Runs `program` with `args`, asserting success; returns its standard output.
 fn ok(program: &str, args: &[&str]) -> String {
     let output = Command::new(program)
         .args(args)
         .env("LC_ALL", "C.UTF-8")
         .output()
-        .unwrap_or_else(|e| panic!("cannot run {program} ({e}); scripts/test.sh installs it"));
+        .unwrap();
     assert!(
         output.status.success(),
         "{program} {args:?} failed:\n{}{}",
@@ -95,6 +110,7 @@ fn an_unknown_shell_is_a_command_line_error() {
 #[test]
 #[ignore = "needs bash: run scripts/test.sh"]
 fn bash_completes_commands_and_shells() {
+    require("bash");
     let dir = tempfile::tempdir().unwrap();
     let script = script("bash", dir.path());
     let script = script.to_str().unwrap();
@@ -136,6 +152,7 @@ fn bash_completes_commands_and_shells() {
 #[test]
 #[ignore = "needs zsh: run scripts/test.sh"]
 fn zsh_reads_its_script() {
+    require("zsh");
     let dir = tempfile::tempdir().unwrap();
     ok("zsh", &["-n", script("zsh", dir.path()).to_str().unwrap()]);
 }
@@ -143,6 +160,7 @@ fn zsh_reads_its_script() {
 #[test]
 #[ignore = "needs fish: run scripts/test.sh"]
 fn fish_completes_commands() {
+    require("fish");
     let dir = tempfile::tempdir().unwrap();
     let script = script("fish", dir.path());
     let script = script.to_str().unwrap();
@@ -168,8 +186,9 @@ fn fish_completes_commands() {
 }
 
 #[test]
-#[ignore = "needs groff (Debian's groff-base): run scripts/test.sh"]
+#[ignore = "needs groff: run scripts/test.sh"]
 fn man_page_formats_without_warnings() {
+    require("groff");
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("calfeed.1");
     std::fs::write(&page, run(&["man"]).stdout).unwrap();
@@ -178,14 +197,15 @@ fn man_page_formats_without_warnings() {
         .args(["-man", "-Tutf8", "-ww", "-z"])
         .arg(&page)
         .output()
-        .expect("groff runs; scripts/test.sh installs it");
+        .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(stderr(&output), "", "groff warns about the page");
 }
 
 #[test]
-#[ignore = "needs man (Debian's man-db): run scripts/test.sh"]
+#[ignore = "needs man-db: run scripts/test.sh"]
 fn man_shows_the_page() {
+    require("man");
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("calfeed.1");
     std::fs::write(&page, run(&["man"]).stdout).unwrap();
@@ -196,7 +216,7 @@ fn man_shows_the_page() {
         .env("MANWIDTH", "80")
         .env("LC_ALL", "C.UTF-8")
         .output()
-        .expect("man runs; scripts/test.sh installs it");
+        .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     // Without a terminal, man prints plain text.
     let text = stdout(&output);

@@ -8,6 +8,7 @@ mod common;
 mod errors;
 mod install;
 mod messages;
+mod plans;
 mod robustness;
 mod snapshots;
 mod tzdata;
