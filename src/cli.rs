@@ -54,13 +54,13 @@ static LONG_VERSION: LazyLock<String> = LazyLock::new(|| {
                   date."
 )]
 pub struct Cli {
+    /// When to colour messages: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_name = "WHEN", default_value = "auto", global = true)]
+    pub color: Color,
     /// Treat warnings as errors: exit with status 1 if there is any (and `build` writes
     /// nothing).
     #[arg(long, global = true)]
     pub deny_warnings: bool,
-    /// When to colour messages: auto (on a terminal, unless NO_COLOR is set), always or never.
-    #[arg(long, value_name = "WHEN", default_value = "auto", global = true)]
-    pub color: Color,
     /// Which IANA time zone data to use: `auto` (the newer of the system's and calfeed's own),
     /// `bundled` (calfeed's own), `system` ($TZDIR, else /usr/share/zoneinfo) or a folder of
     /// TZif files.

@@ -280,9 +280,13 @@ fn sections_read_like_the_whole_file() {
             range: 0..text.len(),
             has_calendar: true,
         }];
-        let db = tz::Tzdb::bundled();
-        let by_sections = read(text, &sections::split(text), db, Options::default());
-        let at_once = read(text, &whole, db, Options::default());
+        let by_sections = read(
+            text,
+            &sections::split(text),
+            tz::Tzdb::bundled(),
+            Options::default(),
+        );
+        let at_once = read(text, &whole, tz::Tzdb::bundled(), Options::default());
         assert_eq!(format!("{by_sections:?}"), format!("{at_once:?}"), "{name}");
         compared += 1;
     }
