@@ -1,9 +1,9 @@
-//! The command line: `calfeed build` and `calfeed check`.
+//! The command line: `calfeed build`, `calfeed check`, and `completions` and `man` for installing.
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::tz;
 
@@ -47,9 +47,20 @@ static LONG_VERSION: LazyLock<String> = LazyLock::new(|| {
     after_help = "Exit status: 0 on success, 1 if the input is invalid or a file cannot be \
                   read or written, 2 if the command line is wrong.\n\n\
                   Set SOURCE_DATE_EPOCH to make builds reproducible: it is used as the \
-                  DTSTAMP of events that have no `updated`."
+                  DTSTAMP of events that have no `updated`.\n\n\
+                  A tentative event whose last day is before today (in the event's time zone) \
+                  gets a warning: the plan should be confirmed, cancelled or removed. Today is \
+                  taken from the clock; set CALFEED_TODAY=YYYY-MM-DD to check against another \
+                  date."
 )]
 pub struct Cli {
+    /// When to colour messages: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_name = "WHEN", default_value = "auto", global = true)]
+    pub color: Color,
+    /// Treat warnings as errors: exit with status 1 if there is any (and `build` writes
+    /// nothing).
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
     /// Which IANA time zone data to use: `auto` (the newer of the system's and calfeed's own),
     /// `bundled` (calfeed's own), `system` ($TZDIR, else /usr/share/zoneinfo) or a folder of
     /// TZif files.
@@ -66,10 +77,21 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// When messages are coloured, as with cargo's `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// On a terminal, unless `NO_COLOR` is set (`CLICOLOR_FORCE` colours output to a pipe).
+    Auto,
+    /// Always, even into a pipe or a file.
+    Always,
+    /// Never.
+    Never,
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Write all.ics and one .ics per [[feed]] into the output folder.
+    /// Write all.ics and one .ics per feed of the input into the output folder.
     ///
     /// Nothing is written if the input has errors. Each file is replaced atomically, and feeds
     /// that an earlier build wrote but that are no longer in the input are removed.
@@ -87,6 +109,16 @@ pub enum Command {
         #[arg(value_name = "FILE", default_value = "events.toml")]
         file: PathBuf,
     },
+    /// Print a completion script for a shell.
+    ///
+    /// For bash: `calfeed completions bash > ~/.local/share/bash-completion/completions/calfeed`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: crate::install::Shell,
+    },
+    /// Print the manual page (roff), e.g. `calfeed man > ~/.local/share/man/man1/calfeed.1`.
+    Man,
 }
 
 #[cfg(test)]

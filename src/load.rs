@@ -22,6 +22,7 @@ use crate::countries;
 use crate::diag::{self, Diagnostic};
 use crate::duration::Duration;
 use crate::model::{Calendar, Event, Feed, Moment, Status, TimezoneStyle, When};
+use crate::plans::{self, Today};
 use crate::text::{self, Text};
 use crate::tz::{self, Tzdb, WallTime, Zone};
 
@@ -30,7 +31,7 @@ mod times;
 mod values;
 
 use times::RawTime;
-use values::{describe, is_slug, not_a_slug};
+use values::{is_slug, not_a_slug, value_kind};
 
 type Value<'i> = Spanned<DeValue<'i>>;
 
@@ -79,8 +80,21 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// What the loader checks besides the file itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Warn about tentative events whose dates are before this day (see [`crate::plans`]);
+    /// `None` leaves plans unchecked, so that the result does not depend on the date.
+    pub today: Option<Today>,
+}
+
 /// Reads and validates the file at `path`.
 pub fn from_file(path: &Path) -> Result<(Loaded, String), LoadError> {
+    from_file_with(path, Options::default())
+}
+
+/// Reads and validates the file at `path`, with the checks that `options` asks for.
+pub fn from_file_with(path: &Path, options: Options) -> Result<(Loaded, String), LoadError> {
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
         path: path.to_owned(),
         source,
@@ -100,7 +114,7 @@ pub fn from_file(path: &Path) -> Result<(Loaded, String), LoadError> {
             });
         }
     };
-    match parse(&text) {
+    match parse_with_options(&text, tz::database(), options) {
         Ok(loaded) => Ok((loaded, text)),
         Err(diagnostics) => Err(LoadError::Invalid {
             path: path.to_owned(),
@@ -138,6 +152,36 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
 
 /// Validates the text of an `events.toml` against the zones of `db`.
 pub fn parse_with(text: &str, db: &'static Tzdb) -> Result<Loaded, Vec<Diagnostic>> {
+    parse_with_options(text, db, Options::default())
+}
+
+/// Validates the text of an `events.toml` against the zones of `db`, with the checks that
+/// `options` asks for.
+///
+/// ```
+/// use calfeed::load::{parse_with_options, Options};
+/// use calfeed::plans::Today;
+/// let text = r#"
+/// [calendar]
+/// name = "Summits"
+/// domain = "example.org"
+///
+/// [[event]]
+/// id = "visit"
+/// title = "Visit, late March"
+/// start = 2026-03-20
+/// end = 2026-03-31
+/// status = "tentative"
+/// "#;
+/// let today = Some(Today::Date("2026-04-01".parse().unwrap()));
+/// let loaded = parse_with_options(text, calfeed::tz::database(), Options { today }).unwrap();
+/// assert!(loaded.warnings[0].message.contains("ended on 2026-03-31"));
+/// ```
+pub fn parse_with_options(
+    text: &str,
+    db: &'static Tzdb,
+    options: Options,
+) -> Result<Loaded, Vec<Diagnostic>> {
     // A byte-order mark is not TOML; blank it without moving any offset.
     let owned;
     let text = if let Some(rest) = text.strip_prefix('\u{feff}') {
@@ -146,16 +190,49 @@ pub fn parse_with(text: &str, db: &'static Tzdb) -> Result<Loaded, Vec<Diagnosti
     } else {
         text
     };
-    if let Some(outcome) = walk(text, &sections::split(text), db) {
-        return outcome;
+    read(text, &sections::split(text), db, options)
+}
+
+/// Validates the document cut into `sections`; on a syntax error, reports the TOML errors of
+/// every section.
+fn read(
+    text: &str,
+    sections: &[sections::Section],
+    db: &'static Tzdb,
+    options: Options,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    match walk(text, sections, db, options) {
+        Walk::Read(outcome) => outcome,
+        Walk::InvalidToml => Err(syntax_errors(text, sections)),
     }
-    // A section did not parse on its own: parse the whole file at once, so that syntax errors
-    // are reported exactly where the TOML parser finds them.
-    let whole = [sections::Section {
-        range: 0..text.len(),
-        has_calendar: true,
-    }];
-    walk(text, &whole, db).unwrap_or_else(|| Err(Vec::new()))
+}
+
+/// The TOML parser's errors about each section, one section's syntax tree at a time.
+///
+/// A section starts on a top-level `[[event]]` or `[[feed]]` header, where the parser reads
+/// exactly as it would reading the whole file, so its errors are the file's, found without
+/// holding the whole file's tokens.
+fn syntax_errors(text: &str, sections: &[sections::Section]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for section in sections {
+        let Err(errors) = parse_section(text, section) else {
+            continue;
+        };
+        diagnostics.extend(errors.iter().map(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let span = span.start + section.range.start..span.end + section.range.start;
+            let message = e.message().trim_end();
+            let help = if message.contains("date") || message.contains("time") {
+                "dates are written 2025-10-28, times 2025-10-28T10:00:00, and the day must exist"
+            } else {
+                "events.toml is TOML (https://toml.io): check the quotes, brackets and `=` here"
+            };
+            Diagnostic::error(span, format!("invalid TOML: {message}")).with_help(help)
+        }));
+    }
+    sort(&mut diagnostics);
+    diagnostics.dedup();
+    diagnostics
 }
 
 /// Parses one section, or returns the TOML parser's errors about it.
@@ -171,39 +248,21 @@ fn parse_section<'t>(
     }
 }
 
+/// How a walk over the sections ended.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per file read, taken apart at once"
+)]
+enum Walk {
+    /// Every section parsed: the calendar, or every problem found in it.
+    Read(Result<Loaded, Vec<Diagnostic>>),
+    /// A section is not valid TOML; the walk stopped there.
+    InvalidToml,
+}
+
 /// Validates the document section by section, holding only one section's syntax tree at a time
 /// (and those of the few feeds).
-///
-/// Returns `None` when a section does not parse on its own, so that the caller can parse the
-/// whole file instead; with a single section the TOML errors are the result.
-fn walk(
-    text: &str,
-    sections: &[sections::Section],
-    db: &'static Tzdb,
-) -> Option<Result<Loaded, Vec<Diagnostic>>> {
-    let single = sections.len() == 1;
-    let syntax = |section: &sections::Section, errors: Vec<toml::de::Error>| {
-        if !single {
-            return None;
-        }
-        let mut diagnostics: Vec<Diagnostic> = errors
-            .iter()
-            .map(|e| {
-                let span = e.span().unwrap_or(0..0);
-                let span = span.start + section.range.start..span.end + section.range.start;
-                let message = e.message().trim_end();
-                let help = if message.contains("date") || message.contains("time") {
-                    "dates are written 2025-10-28, times 2025-10-28T10:00:00, and the day must exist"
-                } else {
-                    "events.toml is TOML (https://toml.io): check the quotes, brackets and `=` here"
-                };
-                Diagnostic::error(span, format!("invalid TOML: {message}")).with_help(help)
-            })
-            .collect();
-        sort(&mut diagnostics);
-        diagnostics.dedup();
-        Some(Err(diagnostics))
-    };
+fn walk(text: &str, sections: &[sections::Section], db: &'static Tzdb, options: Options) -> Walk {
     let mut loader = Loader {
         diagnostics: Vec::new(),
         db,
@@ -219,7 +278,7 @@ fn walk(
     for section in sections.iter().filter(|s| s.has_calendar) {
         let tree = match parse_section(text, section) {
             Ok(tree) => tree,
-            Err(errors) => return syntax(section, errors),
+            Err(_) => return Walk::InvalidToml,
         };
         loader.offset = section.range.start;
         if let Some((key, value)) = tree.get_ref().get_key_value("calendar") {
@@ -249,7 +308,7 @@ fn walk(
             ),
         );
     }
-    let context = Context {
+    let defaults = Defaults {
         language: calendar
             .as_ref()
             .map_or_else(|| "en".to_owned(), |c: &Calendar| c.language.clone()),
@@ -257,6 +316,7 @@ fn walk(
         default_duration: calendar
             .as_ref()
             .map_or(DEFAULT_DURATION, |c| c.default_duration),
+        today: options.today,
     };
 
     // Then the events, a section at a time; sections with feeds are kept for the end.
@@ -266,12 +326,12 @@ fn walk(
     for section in sections {
         let tree = match parse_section(text, section) {
             Ok(tree) => tree,
-            Err(errors) => return syntax(section, errors),
+            Err(_) => return Walk::InvalidToml,
         };
         loader.offset = section.range.start;
         let fields = loader.fields(tree.get_ref(), 0..0, "the top level of the file", ROOT_KEYS);
         let has_feeds = fields.get("feed").is_some();
-        loader.events(fields.get("event"), &context, &mut events, &mut ids);
+        loader.events(fields.get("event"), &defaults, &mut events, &mut ids);
         drop(fields);
         if has_feeds {
             feed_sections.push((section.range.start, tree));
@@ -285,7 +345,7 @@ fn walk(
         loader.offset = *offset;
         loader.feeds(
             tree.get_ref().get("feed"),
-            &context,
+            &defaults,
             &events,
             &mut feeds,
             &mut names,
@@ -295,7 +355,7 @@ fn walk(
     loader.warn_disagreements();
     let mut diagnostics = loader.diagnostics;
     sort(&mut diagnostics);
-    Some(match calendar {
+    Walk::Read(match calendar {
         Some(mut calendar) if !diagnostics.iter().any(Diagnostic::is_error) => {
             calendar.events = events;
             calendar.feeds = feeds;
@@ -371,11 +431,13 @@ impl<'a, 'i> Fields<'a, 'i> {
     }
 }
 
-/// Settings of `[calendar]` that the rest of the file is checked against.
-struct Context {
+/// The calendar's settings that events and feeds fall back on: the default language, zone and
+/// event length.
+struct Defaults {
     language: String,
     timezone: Zone,
     default_duration: Duration,
+    today: Option<Today>,
 }
 
 struct Loader<'t> {
@@ -418,7 +480,7 @@ impl Loader<'_> {
                 self.push(
                     Diagnostic::error(
                         value.span(),
-                        format!("`calendar` must be a table, found {}", describe(other)),
+                        format!("`calendar` must be a table, found {}", value_kind(other)),
                     )
                     .with_help("start the settings with a `[calendar]` line"),
                 );
@@ -431,12 +493,15 @@ impl Loader<'_> {
     fn events(
         &mut self,
         value: Option<&Value<'_>>,
-        context: &Context,
+        defaults: &Defaults,
         events: &mut Vec<Event>,
         ids: &mut HashMap<String, Range<usize>>,
     ) {
         for (table, span) in self.array_of_tables(value, "event") {
-            if let Some(event) = self.event(table, span, context) {
+            if let Some(event) = self.event(table, span.clone(), defaults) {
+                if let Some(today) = defaults.today {
+                    self.passed_plan(table, span, &event, today);
+                }
                 events.push(event);
             }
             let Some(id) = table.get("id") else { continue };
@@ -459,17 +524,51 @@ impl Loader<'_> {
         }
     }
 
+    /// Warns when `event` is a plan whose dates have passed, pointing at its `status`.
+    fn passed_plan(
+        &mut self,
+        table: &DeTable<'_>,
+        span: Range<usize>,
+        event: &Event,
+        today: Today,
+    ) {
+        let Some(passed) = plans::passed(event, today) else {
+            return;
+        };
+        let at = ["status", "start"]
+            .iter()
+            .find_map(|key| table.get(*key))
+            .map_or(span, |v| v.span());
+        self.push(
+            Diagnostic::warning(
+                at,
+                format!(
+                    "the plan `{}` ended on {}, before today ({} in {})",
+                    event.id,
+                    passed.last_day,
+                    passed.today,
+                    event.timezone.name()
+                ),
+            )
+            .with_label("still tentative")
+            .with_help(
+                "this plan's dates have passed: confirm it (set `status`, the real dates and \
+                 `sequence`), cancel it, or remove it",
+            ),
+        );
+    }
+
     /// Reads the `[[feed]]`s of one section into `feeds`, checking names against `names`.
     fn feeds(
         &mut self,
         value: Option<&Value<'_>>,
-        context: &Context,
+        defaults: &Defaults,
         events: &[Event],
         feeds: &mut Vec<Feed>,
         names: &mut HashMap<String, usize>,
     ) {
         for (table, span) in self.array_of_tables(value, "feed") {
-            let Some(feed) = self.feed(table, span.clone(), context) else {
+            let Some(feed) = self.feed(table, span.clone(), defaults) else {
                 continue;
             };
             if let Some(&line) = names.get(&feed.name) {
@@ -545,7 +644,7 @@ impl Loader<'_> {
                     value.span(),
                     format!(
                         "`{name}` must be a list of tables, found {}",
-                        describe(value.get_ref())
+                        value_kind(value.get_ref())
                     ),
                 )
                 .with_help(format!("write each one under its own `[[{name}]]` line")),
@@ -559,7 +658,7 @@ impl Loader<'_> {
                 other => self.push(
                     Diagnostic::error(
                         item.span(),
-                        format!("each `{name}` must be a table, found {}", describe(other)),
+                        format!("each `{name}` must be a table, found {}", value_kind(other)),
                     )
                     .with_help(format!("write each one under its own `[[{name}]]` line")),
                 ),
@@ -579,14 +678,15 @@ impl Loader<'_> {
             }),
             None => "en".to_owned(),
         };
-        let context = Context {
+        let defaults = Defaults {
             language: language.clone(),
             timezone: Zone::utc(),
             default_duration: DEFAULT_DURATION,
+            today: None,
         };
         let name = self.required(&f, "name", "[calendar]", "name = \"Summit diplomacy\"");
-        let name = name.and_then(|v| self.text(v, "name", &context));
-        let description = self.optional_text(&f, "description", &context, &mut ok);
+        let name = name.and_then(|v| self.text(v, "name", &defaults));
+        let description = self.optional_text(&f, "description", &defaults, &mut ok);
         let timezone = match f.get("timezone") {
             Some(v) => self.timezone(v),
             None => Some(Zone::utc()),
@@ -630,13 +730,13 @@ impl Loader<'_> {
         let tentative_marker = self.marker(
             f.get("tentative_marker"),
             "tentative_marker",
-            &context,
+            &defaults,
             &[("en", "[Tentative]"), ("ja", "[未定]"), ("ko", "[미정]")],
         );
         let cancelled_marker = self.marker(
             f.get("cancelled_marker"),
             "cancelled_marker",
-            &context,
+            &defaults,
             &[("en", "[Cancelled]"), ("ja", "[中止]"), ("ko", "[취소]")],
         );
         if !ok {
@@ -660,7 +760,7 @@ impl Loader<'_> {
         })
     }
 
-    fn feed(&mut self, table: &DeTable<'_>, span: Range<usize>, cal: &Context) -> Option<Feed> {
+    fn feed(&mut self, table: &DeTable<'_>, span: Range<usize>, cal: &Defaults) -> Option<Feed> {
         let f = self.fields(table, span, "[[feed]]", FEED_KEYS);
         let mut ok = true;
         let name = self
@@ -767,7 +867,7 @@ impl Loader<'_> {
         }
     }
 
-    fn event(&mut self, table: &DeTable<'_>, span: Range<usize>, cal: &Context) -> Option<Event> {
+    fn event(&mut self, table: &DeTable<'_>, span: Range<usize>, cal: &Defaults) -> Option<Event> {
         let f = self.fields(table, span, "[[event]]", EVENT_KEYS);
         let mut ok = true;
         let id = self

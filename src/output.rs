@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use crate::model::Calendar;
-use crate::render::Prepared;
+use crate::render::Feeds;
 
 /// The list of files written by the last build, inside the output folder.
 pub const MANIFEST: &str = ".calfeed-outputs";
@@ -69,8 +69,8 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 pub fn build(calendar: &Calendar, dir: &Path, stamp: DateTime<Utc>) -> Result<Report, OutputError> {
     fs::create_dir_all(dir).map_err(io_error(dir))?;
     remove_leftovers(dir);
-    let prepared = Prepared::new(calendar, stamp);
-    let views = prepared.views();
+    let feeds = Feeds::new(calendar, stamp);
+    let views = feeds.views();
 
     // Write everything to temporary files first; dropping them on error removes them.
     let mut staged = Vec::with_capacity(views.len());
@@ -83,7 +83,7 @@ pub fn build(calendar: &Calendar, dir: &Path, stamp: DateTime<Utc>) -> Result<Re
             .tempfile_in(dir)
             .map_err(io_error(&target))?;
         let writer = BufWriter::with_capacity(1 << 16, temp);
-        let writer = prepared.write(view, writer).map_err(io_error(&target))?;
+        let writer = feeds.write(view, writer).map_err(io_error(&target))?;
         let temp = writer.into_inner().map_err(|e| OutputError::Io {
             path: target.clone(),
             source: e.into_error(),
