@@ -7,10 +7,12 @@
 # chromium for the page (scripts/setup-browser.sh). Then runs
 # every test: unit tests, end-to-end tests of the binary, documentation examples, and the tests
 # a plain `cargo test` ignores because they need those programs. Here a missing one fails them.
+# tests/load/setup.sh installs wrk, the load generator of the `calfeed serve` load test.
 # Extra arguments go to `cargo test` before its `--`, e.g. `scripts/test.sh --test interop`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash tests/interop/setup.sh
 bash scripts/setup-browser.sh
+bash tests/load/setup.sh
 cargo test --locked "$@" -- --include-ignored

@@ -30,6 +30,7 @@
 //! ```
 
 pub mod agenda;
+pub mod annotate;
 pub mod cli;
 pub mod countries;
 pub mod diag;
@@ -42,6 +43,7 @@ pub mod output;
 pub mod plans;
 pub mod recur;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod stamp;
 pub mod text;
