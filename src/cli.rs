@@ -107,6 +107,10 @@ pub enum Command {
         /// The folder to write the feeds into (created if missing).
         #[arg(short, long, value_name = "DIR", default_value = "public")]
         out: PathBuf,
+        /// Write only the feeds: no subscribe page and no one-event files (for very large
+        /// calendars, where one file per event is too many).
+        #[arg(long)]
+        feeds_only: bool,
         /// How to print problems: `human`, `github` (annotations in GitHub Actions) or `json`
         /// (one object per line).
         #[arg(long, value_name = "FORMAT", value_enum, default_value_t)]

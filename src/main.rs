@@ -148,6 +148,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Build {
             input,
             out,
+            feeds_only,
             message_format,
         } => {
             let stamp = calfeed::stamp::stamp(
@@ -155,8 +156,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 chrono::Utc::now(),
             )?;
             let loaded = load(&input, deny, true, message_format)?;
-            let report =
-                calfeed::output::build(&loaded.calendar, &out, stamp).with_context(|| {
+            let report = calfeed::output::build_with(&loaded.calendar, &out, stamp, !feeds_only)
+                .with_context(|| {
                     format!("the feeds were not all written to `{}`", out.display())
                 })?;
             let mut stderr = io::stderr().lock();

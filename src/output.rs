@@ -81,6 +81,17 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 /// `stamp` is the `DTSTAMP` of events without `updated`. On error nothing in `dir` has changed
 /// (apart from files already renamed into place when a later rename failed, which are complete).
 pub fn build(calendar: &Calendar, dir: &Path, stamp: DateTime<Utc>) -> Result<Report, OutputError> {
+    build_with(calendar, dir, stamp, true)
+}
+
+/// [`build`], with the subscribe page and the one-event files only if `site` is true; without
+/// them, those of an earlier build are removed like any file that is no longer built.
+pub fn build_with(
+    calendar: &Calendar,
+    dir: &Path,
+    stamp: DateTime<Utc>,
+    site: bool,
+) -> Result<Report, OutputError> {
     fs::create_dir_all(dir).map_err(io_error(dir))?;
     remove_leftovers(dir);
     let feeds = Feeds::new(calendar, stamp);
@@ -115,7 +126,11 @@ pub fn build(calendar: &Calendar, dir: &Path, stamp: DateTime<Utc>) -> Result<Re
     }
 
     let previous = read_manifest(dir);
-    let site_files = stage_site(dir, crate::site::files(calendar, &feeds, stamp), &previous)?;
+    let site_files = stage_site(
+        dir,
+        crate::site::files(calendar, &feeds, stamp).filter(|_| site),
+        &previous,
+    )?;
 
     let mut written = Vec::with_capacity(staged.len());
     for (temp, target, info) in staged {

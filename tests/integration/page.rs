@@ -182,3 +182,25 @@ fn without_a_url_links_are_relative_and_the_page_says_so() {
     assert!(html.contains("<a class=\"button https\" href=\"korean.ics\" download>"));
     assert!(files(out.path()).contains(&"index.ja.html".to_owned()));
 }
+
+#[test]
+fn feeds_only_writes_no_page_and_removes_an_earlier_one() {
+    let w = workspace("valid/page.toml");
+    build(&w.input, &w.out);
+    let output = crate::common::build_command(&w.input, &w.out)
+        .arg("--feeds-only")
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        files(&w.out),
+        [
+            ".calfeed-outputs",
+            "all.ics",
+            "events",
+            "korean.ics",
+            "new-york.ics"
+        ]
+    );
+    assert!(files(&w.out.join("events")).is_empty());
+}
