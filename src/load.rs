@@ -26,6 +26,7 @@ use crate::plans::{self, Today};
 use crate::text::{self, Text};
 use crate::tz::{self, Tzdb, WallTime, Zone};
 
+mod repeat;
 mod sections;
 mod times;
 mod values;
@@ -317,6 +318,9 @@ fn walk(text: &str, sections: &[sections::Section], db: &'static Tzdb, options: 
             .as_ref()
             .map_or(DEFAULT_DURATION, |c| c.default_duration),
         today: options.today,
+        timezones: calendar
+            .as_ref()
+            .map_or(TimezoneStyle::Vtimezone, |c| c.timezones),
     };
 
     // Then the events, a section at a time; sections with feeds are kept for the end.
@@ -415,6 +419,8 @@ const EVENT_KEYS: &[&str] = &[
     "tags",
     "updated",
     "sequence",
+    "repeat",
+    "skip",
 ];
 
 /// The keys of one table, after unknown keys have been reported.
@@ -438,6 +444,7 @@ struct Defaults {
     timezone: Zone,
     default_duration: Duration,
     today: Option<Today>,
+    timezones: TimezoneStyle,
 }
 
 struct Loader<'t> {
@@ -683,6 +690,7 @@ impl Loader<'_> {
             timezone: Zone::utc(),
             default_duration: DEFAULT_DURATION,
             today: None,
+            timezones: TimezoneStyle::Vtimezone,
         };
         let name = self.required(&f, "name", "[calendar]", "name = \"Summit diplomacy\"");
         let name = name.and_then(|v| self.text(v, "name", &defaults));
@@ -898,6 +906,7 @@ impl Loader<'_> {
             Some(event_zone) => self.when(&f, event_zone, cal),
             None => None,
         };
+        let repeat = self.repeat(&f, when.as_ref(), cal);
         let status = match f.get("status") {
             Some(v) => self.string(v, "status").and_then(|s| {
                 let status = Status::from_name(&s);
@@ -962,6 +971,7 @@ impl Loader<'_> {
             tags: tags?,
             updated: updated?,
             sequence: sequence?.unwrap_or(0),
+            repeat: repeat?,
         })
     }
 }
