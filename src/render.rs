@@ -10,10 +10,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 use crate::tz::Zone;
-use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use chrono::{DateTime, Duration as ChronoDuration, NaiveTime, Utc};
 
 use crate::ics::ContentWriter;
-use crate::model::{Calendar, Event, Feed, Moment, Status, TimezoneStyle, When};
+use crate::model::{Calendar, Event, Feed, Moment, Repeat, Status, TimezoneStyle, When};
+use crate::recur::{End, Until};
 use crate::text::Text;
 use crate::tz;
 
@@ -197,6 +198,9 @@ impl<'a> Feeds<'a> {
                 self.moment(w, "DTEND", end)?;
             }
         }
+        if let Some(repeat) = &event.repeat {
+            self.repeat(w, event.when, repeat)?;
+        }
 
         let title = event.title.get(language, default);
         // The marker speaks to the reader of this feed, even where the title fell back.
@@ -256,6 +260,52 @@ impl<'a> Feeds<'a> {
             w.property("LAST-MODIFIED", &[], &utc_stamp(updated))?;
         }
         w.line("END:VEVENT")
+    }
+
+    /// `RRULE` and one `EXDATE` per skipped occurrence, written like `DTSTART`.
+    fn repeat<W: Write>(
+        &self,
+        w: &mut ContentWriter<W>,
+        when: When,
+        repeat: &Repeat,
+    ) -> io::Result<()> {
+        let zone = when.rule_zone();
+        let until = match (repeat.rule.end, when) {
+            (End::Until(Until::Date(day)), When::AllDay { .. }) => {
+                Some(day.format("%Y%m%d").to_string())
+            }
+            (End::Until(until), When::Timed { .. }) => {
+                // RFC 5545: UNTIL is in UTC when DTSTART has a zone (or is in UTC).
+                let utc = match until {
+                    Until::Utc(t) => t.and_utc(),
+                    Until::Local(t) => zone.resolve_rfc(t),
+                    Until::Date(day) => {
+                        let next = (day + ChronoDuration::days(1)).and_time(NaiveTime::MIN);
+                        zone.resolve_rfc(next) - ChronoDuration::seconds(1)
+                    }
+                };
+                Some(utc_stamp(utc))
+            }
+            _ => None,
+        };
+        w.property("RRULE", &[], &repeat.rule.to_ical(until.as_deref()))?;
+        for skip in &repeat.skips {
+            match when {
+                When::AllDay { .. } => w.property(
+                    "EXDATE",
+                    &[("VALUE", "DATE")],
+                    &skip.format("%Y%m%d").to_string(),
+                )?,
+                When::Timed { start, .. } => {
+                    let moment = Moment {
+                        utc: zone.resolve_rfc(*skip),
+                        zone: start.zone,
+                    };
+                    self.moment(w, "EXDATE", moment)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     fn moment<W: Write>(
@@ -355,6 +405,78 @@ mod tests {
         assert_eq!(coordinate(139.0), "139");
         assert_eq!(coordinate(-0.0000001), "0");
         assert_eq!(coordinate(35.123456789), "35.123457");
+    }
+
+    fn feed(text: &str) -> String {
+        let loaded = crate::load::parse_with(text, crate::tz::Tzdb::bundled()).unwrap();
+        let stamp = DateTime::from_timestamp(0, 0).unwrap();
+        let feeds = Feeds::new(&loaded.calendar, stamp);
+        String::from_utf8(feeds.write(&feeds.all(), Vec::new()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn repeats_are_written_like_the_start() {
+        let head = "[calendar]\nname = \"x\"\ndomain = \"example.org\"\n";
+        let event = "[[event]]\nid = \"a\"\ntitle = \"A\"\nstart = 2026-01-06T09:00:00\n\
+                     timezone = \"Asia/Tokyo\"\n\
+                     repeat = \"FREQ=WEEKLY;UNTIL=2026-02-03\"\nskip = [2026-01-13T09:00:00]\n";
+        let zoned = feed(&format!("{head}\n{event}"));
+        assert!(
+            zoned.contains("RRULE:FREQ=WEEKLY;UNTIL=20260203T145959Z\r\n"),
+            "{zoned}"
+        );
+        assert!(
+            zoned.contains("EXDATE;TZID=Asia/Tokyo:20260113T090000\r\n"),
+            "{zoned}"
+        );
+        let utc = feed(&format!("{head}timezones = \"utc\"\n\n{event}"));
+        assert!(utc.contains("DTSTART:20260106T000000Z\r\n"), "{utc}");
+        assert!(utc.contains("EXDATE:20260113T000000Z\r\n"), "{utc}");
+        assert!(!utc.contains("RDATE"), "{utc}");
+    }
+
+    /// The VTIMEZONE of an open-ended rule is open-ended too: its current observances repeat
+    /// without end, so every occurrence, however late, has its offset.
+    #[test]
+    fn an_open_ended_rule_gets_an_open_ended_vtimezone() {
+        let text = "[calendar]\nname = \"x\"\ndomain = \"example.org\"\n\n[[event]]\n\
+                    id = \"a\"\ntitle = \"A\"\nstart = 2026-01-06T09:00:00\n\
+                    timezone = \"Europe/Paris\"\nrepeat = \"FREQ=WEEKLY\"\n";
+        let ics = feed(text);
+        let zone = &ics[ics.find("BEGIN:VTIMEZONE").unwrap()..ics.find("END:VTIMEZONE").unwrap()];
+        let rules: Vec<&str> = zone.lines().filter(|l| l.starts_with("RRULE:")).collect();
+        assert_eq!(rules.len(), 2, "{zone}");
+        assert!(
+            rules
+                .iter()
+                .all(|r| !r.contains("UNTIL") && !r.contains("COUNT")),
+            "{zone}"
+        );
+        let rule: crate::recur::Rule = "FREQ=WEEKLY".parse().unwrap();
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 6)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let last = crate::recur::zoned::place(
+            &rule,
+            start,
+            crate::tz::database().zone("Europe/Paris").unwrap(),
+            crate::duration::Duration {
+                days: 0,
+                seconds: 3600,
+            },
+        );
+        // Followed to 2100, where the scan of the VTIMEZONE's transitions ends too.
+        assert_eq!(
+            last.occurrences
+                .last()
+                .unwrap()
+                .0
+                .date()
+                .format("%Y")
+                .to_string(),
+            "2100"
+        );
     }
 
     #[test]
