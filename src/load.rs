@@ -421,6 +421,7 @@ const EVENT_KEYS: &[&str] = &[
     "sequence",
     "repeat",
     "skip",
+    "override",
 ];
 
 /// The keys of one table, after unknown keys have been reported.
@@ -906,7 +907,10 @@ impl Loader<'_> {
             Some(event_zone) => self.when(&f, event_zone, cal),
             None => None,
         };
-        let repeat = self.repeat(&f, when.as_ref(), cal);
+        let repeat = match &timezone {
+            Some(event_zone) => self.repeat(&f, when.as_ref(), *event_zone, cal),
+            None => None,
+        };
         let status = match f.get("status") {
             Some(v) => self.string(v, "status").and_then(|s| {
                 let status = Status::from_name(&s);
@@ -955,7 +959,11 @@ impl Loader<'_> {
             return None;
         }
         let timezone = timezone?.unwrap_or(cal.timezone);
-        Some(Event {
+        let (repeat, changes) = match repeat? {
+            Some((repeat, changes)) => (Some(repeat), changes),
+            None => (None, Vec::new()),
+        };
+        let mut event = Event {
             id: id?,
             title: title?,
             when: when?,
@@ -971,8 +979,10 @@ impl Loader<'_> {
             tags: tags?,
             updated: updated?,
             sequence: sequence?.unwrap_or(0),
-            repeat: repeat?,
-        })
+            repeat,
+        };
+        repeat::apply(&mut event, changes);
+        Some(event)
     }
 }
 

@@ -158,7 +158,7 @@ pub struct Event {
 ///
 /// The rule follows the wall clock of [`When::rule_zone`]: a weekly 09:00 meeting in New York
 /// stays at 09:00 local time across DST changes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Repeat {
     /// The rule (`RRULE`), checked against the start: the start is its first occurrence, and no
     /// occurrence is one that calendar apps would place differently.
@@ -166,6 +166,19 @@ pub struct Repeat {
     /// Occurrences that do not happen (`EXDATE`), as wall times of [`When::rule_zone`]
     /// (midnight for all-day events), each an occurrence of the rule, in order.
     pub skips: Vec<NaiveDateTime>,
+    /// Occurrences changed (`RECURRENCE-ID`), in order of the occurrences they replace.
+    pub overrides: Vec<Override>,
+}
+
+/// One occurrence of a repeating event, changed.
+#[derive(Debug, Clone)]
+pub struct Override {
+    /// The occurrence it replaces, as a wall time of [`When::rule_zone`] (midnight for all-day
+    /// events).
+    pub occurrence: NaiveDateTime,
+    /// The occurrence as it takes place: the repeating event's fields with the changes made,
+    /// and no `repeat`.
+    pub event: Event,
 }
 
 /// When an event happens.

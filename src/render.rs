@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 use crate::tz::Zone;
-use chrono::{DateTime, Duration as ChronoDuration, NaiveTime, Utc};
+use chrono::{DateTime, Duration as ChronoDuration, NaiveDateTime, NaiveTime, Utc};
 
 use crate::ics::ContentWriter;
 use crate::model::{Calendar, Event, Feed, Moment, Repeat, Status, TimezoneStyle, When};
@@ -158,7 +158,11 @@ impl<'a> Feeds<'a> {
             }
         }
         for event in &view.events {
-            self.write_event(&mut w, event, view.language)?;
+            self.write_event(&mut w, event, view.language, None)?;
+            for over in event.repeat.iter().flat_map(|r| &r.overrides) {
+                let replaced = (event.when, over.occurrence);
+                self.write_event(&mut w, &over.event, view.language, Some(replaced))?;
+            }
         }
         w.line("END:VCALENDAR")?;
         w.finish()
@@ -169,6 +173,7 @@ impl<'a> Feeds<'a> {
         w: &mut ContentWriter<W>,
         event: &Event,
         language: &str,
+        replaced: Option<(When, NaiveDateTime)>,
     ) -> io::Result<()> {
         let cal = self.calendar;
         let default = cal.language.as_str();
@@ -179,6 +184,9 @@ impl<'a> Feeds<'a> {
             &[],
             &utc_stamp(event.updated.unwrap_or(self.stamp)),
         )?;
+        if let Some((master, occurrence)) = replaced {
+            self.occurrence(w, "RECURRENCE-ID", master, occurrence)?;
+        }
         match event.when {
             When::AllDay { first, last } => {
                 let after = last + ChronoDuration::days(1);
@@ -290,22 +298,34 @@ impl<'a> Feeds<'a> {
         };
         w.property("RRULE", &[], &repeat.rule.to_ical(until.as_deref()))?;
         for skip in &repeat.skips {
-            match when {
-                When::AllDay { .. } => w.property(
-                    "EXDATE",
-                    &[("VALUE", "DATE")],
-                    &skip.format("%Y%m%d").to_string(),
-                )?,
-                When::Timed { start, .. } => {
-                    let moment = Moment {
-                        utc: zone.resolve_rfc(*skip),
-                        zone: start.zone,
-                    };
-                    self.moment(w, "EXDATE", moment)?;
-                }
-            }
+            self.occurrence(w, "EXDATE", when, *skip)?;
         }
         Ok(())
+    }
+
+    /// An occurrence (a wall time of the rule's zone) of the event that starts at `when`,
+    /// written like its `DTSTART`.
+    fn occurrence<W: Write>(
+        &self,
+        w: &mut ContentWriter<W>,
+        name: &str,
+        when: When,
+        occurrence: NaiveDateTime,
+    ) -> io::Result<()> {
+        match when {
+            When::AllDay { .. } => w.property(
+                name,
+                &[("VALUE", "DATE")],
+                &occurrence.format("%Y%m%d").to_string(),
+            ),
+            When::Timed { start, .. } => {
+                let moment = Moment {
+                    utc: when.rule_zone().resolve_rfc(occurrence),
+                    zone: start.zone,
+                };
+                self.moment(w, name, moment)
+            }
+        }
     }
 
     fn moment<W: Write>(
@@ -328,12 +348,16 @@ impl<'a> Feeds<'a> {
     }
 }
 
-/// The start and end of a timed event; nothing for all-day events.
+/// The start and end of a timed event and of its overrides; nothing for all-day events.
 fn zoned_moments(event: &Event) -> Vec<Moment> {
-    match event.when {
+    let mut out = match event.when {
         When::Timed { start, end } => vec![start, end],
         When::AllDay { .. } => Vec::new(),
+    };
+    for over in event.repeat.iter().flat_map(|r| &r.overrides) {
+        out.extend(zoned_moments(&over.event));
     }
+    out
 }
 
 fn language_param(language: Option<&str>) -> Vec<(&'static str, &str)> {
@@ -433,6 +457,25 @@ mod tests {
         assert!(utc.contains("DTSTART:20260106T000000Z\r\n"), "{utc}");
         assert!(utc.contains("EXDATE:20260113T000000Z\r\n"), "{utc}");
         assert!(!utc.contains("RDATE"), "{utc}");
+    }
+
+    #[test]
+    fn an_override_is_its_own_vevent_with_the_same_uid() {
+        let text = "[calendar]\nname = \"x\"\ndomain = \"example.org\"\n\n[[event]]\n\
+                    id = \"a\"\ntitle = \"A\"\nstart = 2026-07-04\nlocation = \"Park\"\n\
+                    repeat = \"FREQ=YEARLY;COUNT=3\"\n\n[[event.override]]\n\
+                    occurrence = 2027-07-04\nstart = 2027-07-05\nstatus = \"cancelled\"\n";
+        let ics = feed(text);
+        let over = &ics[ics.rfind("BEGIN:VEVENT").unwrap()..];
+        assert!(over.contains("UID:a@example.org\r\n"), "{over}");
+        assert!(
+            over.contains("RECURRENCE-ID;VALUE=DATE:20270704\r\n"),
+            "{over}"
+        );
+        assert!(over.contains("DTSTART;VALUE=DATE:20270705\r\n"), "{over}");
+        assert!(over.contains("SUMMARY:[Cancelled] A\r\n"), "{over}");
+        assert!(over.contains("LOCATION:Park\r\n"), "{over}");
+        assert!(!over.contains("RRULE"), "{over}");
     }
 
     /// The VTIMEZONE of an open-ended rule is open-ended too: its current observances repeat

@@ -5,7 +5,7 @@ use chrono::Weekday;
 
 use super::times::TimeKind;
 use super::*;
-use crate::model::Repeat;
+use crate::model::{Override, Repeat};
 use crate::recur::zoned::{self, Clash, LAST_CHECKED_YEAR, Placed, Reach};
 use crate::recur::{Rule, RuleError};
 
@@ -21,10 +21,22 @@ impl Loader<'_> {
         &mut self,
         f: &Fields<'_, '_>,
         when: Option<&When>,
+        event_zone: Option<Zone>,
         cal: &Defaults,
-    ) -> Option<Option<Repeat>> {
+    ) -> Option<Option<(Repeat, Vec<Changes>)>> {
         let skip_value = f.get("skip");
         let Some(value) = f.get("repeat") else {
+            if let Some(over) = f.get("override") {
+                self.push(
+                    Diagnostic::error(over.span(), "`[[event.override]]` without `repeat`")
+                        .with_label("nothing to override")
+                        .with_help(
+                            "an override changes one occurrence of a repeating event; add a \
+                             `repeat` rule, or change the event itself",
+                        ),
+                );
+                return None;
+            }
             if let Some(skip) = skip_value {
                 self.push(
                     Diagnostic::error(skip.span(), "`skip` without `repeat`")
@@ -66,15 +78,45 @@ impl Loader<'_> {
             },
         };
         let placed = zoned::place(&rule, start, zone, length);
+        let start_kind = f
+            .get("start")
+            .and_then(|s| match s.get_ref() {
+                DeValue::Datetime(dt) => Some(datetime_kind(dt)),
+                _ => None,
+            })
+            .unwrap_or(if all_day {
+                TimeKind::Date
+            } else {
+                TimeKind::Local
+            });
         let skips = match skip_value {
-            Some(v) => self.skips(v, &placed, zone, all_day, f.get("start"))?,
+            Some(v) => self.skips(v, &placed, zone, all_day, start_kind)?,
+            None => Vec::new(),
+        };
+        let changes = match f.get("override") {
+            Some(v) => {
+                let context = Occurrences {
+                    placed: &placed,
+                    zone,
+                    all_day,
+                    start_kind,
+                };
+                self.overrides(v, &context, &skips, when, length, event_zone, cal)?
+            }
             None => Vec::new(),
         };
         let mut ok = self.clashes(&placed, &skips, zone, at.whole.clone());
         if cal.timezones == TimezoneStyle::Utc && !all_day && !zone.is_utc() {
             ok &= self.drifts_in_utc(&placed, &skips, zone, at.whole.clone());
         }
-        ok.then_some(Some(Repeat { rule, skips }))
+        ok.then_some(Some((
+            Repeat {
+                rule,
+                skips,
+                overrides: Vec::new(),
+            },
+            changes,
+        )))
     }
 
     /// Reads `skip`: each value written like `start` and matching an occurrence.
@@ -84,7 +126,7 @@ impl Loader<'_> {
         placed: &Placed,
         zone: Zone,
         all_day: bool,
-        start_value: Option<&Value<'_>>,
+        start_kind: TimeKind,
     ) -> Option<Vec<NaiveDateTime>> {
         let DeValue::Array(items) = v.get_ref() else {
             self.push(
@@ -100,101 +142,21 @@ impl Loader<'_> {
             );
             return None;
         };
-        let start_kind = start_value
-            .and_then(|s| match s.get_ref() {
-                DeValue::Datetime(dt) => Some(datetime_kind(dt)),
-                _ => None,
-            })
-            .unwrap_or(if all_day {
-                TimeKind::Date
-            } else {
-                TimeKind::Local
-            });
+        let context = Occurrences {
+            placed,
+            zone,
+            all_day,
+            start_kind,
+        };
         let mut ok = true;
         let mut out: Vec<NaiveDateTime> = Vec::new();
         for item in items.iter() {
-            let raw = match item.get_ref() {
-                DeValue::Datetime(dt) => {
-                    let kind = datetime_kind(dt);
-                    if kind != start_kind {
-                        self.push(
-                            Diagnostic::error(
-                                item.span(),
-                                format!(
-                                    "a `skip` is {} but `start` is {}",
-                                    kind.phrase(),
-                                    start_kind.phrase()
-                                ),
-                            )
-                            .with_label("written differently from start")
-                            .with_help(
-                                "write each skipped occurrence the way `start` is written: its \
-                                 original date, or date and time, as the rule produces it",
-                            ),
-                        );
-                        ok = false;
-                        continue;
-                    }
-                    self.convert_datetime(dt, item.span(), "skip")
-                }
-                other => {
-                    self.push(
-                        Diagnostic::error(
-                            item.span(),
-                            format!(
-                                "each `skip` must be a date or a date-time, found {}",
-                                value_kind(other)
-                            ),
-                        )
-                        .with_label("expected a date or date-time, without quotes")
-                        .with_help(
-                            "write each skipped occurrence the way `start` is written, e.g. \
-                             `skip = [2026-02-17T09:00:00]`",
-                        ),
-                    );
-                    None
-                }
-            };
-            let Some(raw) = raw else {
+            let Some(wall) = self.occurrence(item, &context, "skip") else {
                 ok = false;
                 continue;
             };
-            let wall = match raw {
-                RawTime::Date(d) => d.and_time(NaiveTime::MIN),
-                RawTime::Local(t) => t,
-                RawTime::Offset(t) => zone.to_local(t.with_timezone(&Utc)),
-            };
             let shown = show(wall, all_day);
-            let found = placed
-                .occurrences
-                .binary_search_by(|(t, _)| t.cmp(&wall))
-                .is_ok();
-            if !found {
-                let nearest = zoned::nearest(&placed.occurrences, wall);
-                let listed: Vec<String> = nearest.iter().map(|t| named(*t, all_day)).collect();
-                let checked = match placed.reach {
-                    Reach::UntilYear(year) if wall.year() > year => {
-                        format!(" (occurrences were checked up to {year})")
-                    }
-                    _ => String::new(),
-                };
-                self.push(
-                    Diagnostic::error(
-                        item.span(),
-                        format!("the `skip` {shown} is not an occurrence of the repeat rule"),
-                    )
-                    .with_label("no occurrence then")
-                    .with_help(match listed.len() {
-                        0 => format!("the rule has no occurrence near it{checked}"),
-                        1 => format!("the nearest occurrence is {}{checked}", listed[0]),
-                        _ => format!(
-                            "the nearest occurrences are {} and {}{checked}",
-                            listed[0], listed[1]
-                        ),
-                    }),
-                );
-                ok = false;
-            } else if out.contains(&wall) {
+            if out.contains(&wall) {
                 self.push(
                     Diagnostic::error(item.span(), format!("{shown} is skipped twice"))
                         .with_label("listed before")
@@ -209,6 +171,252 @@ impl Loader<'_> {
             return None;
         }
         out.sort_unstable();
+        Some(out)
+    }
+
+    /// Reads one occurrence of the rule, written like `start` (a `skip` or an override's
+    /// `occurrence`), as a wall time; an error names the nearest occurrences.
+    fn occurrence(
+        &mut self,
+        item: &Value<'_>,
+        context: &Occurrences<'_>,
+        key: &str,
+    ) -> Option<NaiveDateTime> {
+        let all_day = context.all_day;
+        let what = if key == "skip" {
+            "a `skip`"
+        } else {
+            "`occurrence`"
+        };
+        let raw = match item.get_ref() {
+            DeValue::Datetime(dt) => {
+                let kind = datetime_kind(dt);
+                if kind != context.start_kind {
+                    self.push(
+                        Diagnostic::error(
+                            item.span(),
+                            format!(
+                                "{what} is {} but `start` is {}",
+                                kind.phrase(),
+                                context.start_kind.phrase()
+                            ),
+                        )
+                        .with_label("written differently from start")
+                        .with_help(
+                            "write each occurrence the way `start` is written: its original \
+                             date, or date and time, as the rule produces it",
+                        ),
+                    );
+                    return None;
+                }
+                self.convert_datetime(dt, item.span(), key)?
+            }
+            other => {
+                self.push(
+                    Diagnostic::error(
+                        item.span(),
+                        format!(
+                            "{what} must be a date or a date-time, found {}",
+                            value_kind(other)
+                        ),
+                    )
+                    .with_label("expected a date or date-time, without quotes")
+                    .with_help(
+                        "write the occurrence the way `start` is written, e.g. \
+                         `2026-02-17T09:00:00`",
+                    ),
+                );
+                return None;
+            }
+        };
+        let wall = match raw {
+            RawTime::Date(d) => d.and_time(NaiveTime::MIN),
+            RawTime::Local(t) => t,
+            RawTime::Offset(t) => context.zone.to_local(t.with_timezone(&Utc)),
+        };
+        let placed = context.placed;
+        if placed
+            .occurrences
+            .binary_search_by(|(t, _)| t.cmp(&wall))
+            .is_ok()
+        {
+            return Some(wall);
+        }
+        let nearest = zoned::nearest(&placed.occurrences, wall);
+        let listed: Vec<String> = nearest.iter().map(|t| named(*t, all_day)).collect();
+        let checked = match placed.reach {
+            Reach::UntilYear(year) if wall.year() > year => {
+                format!(" (occurrences were checked up to {year})")
+            }
+            _ => String::new(),
+        };
+        self.push(
+            Diagnostic::error(
+                item.span(),
+                format!(
+                    "the `{key}` {} is not an occurrence of the repeat rule",
+                    show(wall, all_day)
+                ),
+            )
+            .with_label("no occurrence then")
+            .with_help(match listed.len() {
+                0 => format!("the rule has no occurrence near it{checked}"),
+                1 => format!("the nearest occurrence is {}{checked}", listed[0]),
+                _ => format!(
+                    "the nearest occurrences are {} and {}{checked}",
+                    listed[0], listed[1]
+                ),
+            }),
+        );
+        None
+    }
+
+    /// Reads the `[[event.override]]`s: each changes one occurrence that is not skipped.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the parts of the event read so far"
+    )]
+    fn overrides(
+        &mut self,
+        v: &Value<'_>,
+        context: &Occurrences<'_>,
+        skips: &[NaiveDateTime],
+        when: &When,
+        length: Duration,
+        event_zone: Option<Zone>,
+        cal: &Defaults,
+    ) -> Option<Vec<Changes>> {
+        let mut ok = true;
+        let mut out: Vec<Changes> = Vec::new();
+        for (table, span) in self.array_of_tables(Some(v), "event.override") {
+            let f = self.fields(table, span, "[[event.override]]", OVERRIDE_KEYS);
+            let Some(at) = self.required(
+                &f,
+                "occurrence",
+                "[[event.override]]",
+                "occurrence = 2026-03-03T09:00:00",
+            ) else {
+                ok = false;
+                continue;
+            };
+            let occurrence = self.occurrence(at, context, "occurrence");
+            if let Some(wall) = occurrence {
+                let shown = show(wall, context.all_day);
+                let problem = if skips.contains(&wall) {
+                    Some((
+                        format!("{shown} is skipped"),
+                        "listed in `skip`",
+                        "remove it from `skip`, or remove this override",
+                    ))
+                } else if out.iter().any(|c| c.occurrence == wall) {
+                    Some((
+                        format!("{shown} is overridden twice"),
+                        "changed before",
+                        "change each occurrence in one `[[event.override]]`",
+                    ))
+                } else {
+                    None
+                };
+                if let Some((message, label, help)) = problem {
+                    self.push(
+                        Diagnostic::error(at.span(), message)
+                            .with_label(label)
+                            .with_help(help),
+                    );
+                    ok = false;
+                    continue;
+                }
+            }
+            let moved = match (f.get("start"), occurrence) {
+                (Some(_), _) => {
+                    // Without `end` or `duration` the occurrence keeps the event's length.
+                    let keeps = Defaults {
+                        language: cal.language.clone(),
+                        timezone: cal.timezone,
+                        default_duration: length,
+                        today: None,
+                        timezones: cal.timezones,
+                    };
+                    self.when(&f, event_zone, &keeps)
+                }
+                (None, Some(wall)) => {
+                    if let Some(v) = f.get("end").or_else(|| f.get("duration")) {
+                        self.push(
+                            Diagnostic::error(v.span(), "an override with an end but no `start`")
+                                .with_label("give `start` too")
+                                .with_help(
+                                    "write the occurrence's new `start` as well, even if it does \
+                                     not change",
+                                ),
+                        );
+                        None
+                    } else {
+                        Some(shifted(when, wall, length))
+                    }
+                }
+                (None, None) => None,
+            };
+            let title = match f.get("title") {
+                Some(v) => self.text(v, "title", cal).map(Some),
+                None => Some(None),
+            };
+            let mut texts_ok = true;
+            let location = self.optional_text(&f, "location", cal, &mut texts_ok);
+            let description = self.optional_text(&f, "description", cal, &mut texts_ok);
+            let status = match f.get("status") {
+                Some(v) => self.string(v, "status").and_then(|s| {
+                    let status = Status::from_name(&s);
+                    if status.is_none() {
+                        self.unknown_status(&s, v.span());
+                    }
+                    status.map(Some)
+                }),
+                None => Some(None),
+            };
+            let url = match f.get("url") {
+                Some(v) => self.url(v, "url").map(Some),
+                None => Some(None),
+            };
+            let participants = match f.get("participants") {
+                Some(v) => self.text_list(v, "participants", cal).map(Some),
+                None => Some(None),
+            };
+            let (
+                Some(occurrence),
+                Some(when),
+                Some(title),
+                true,
+                Some(status),
+                Some(url),
+                Some(participants),
+            ) = (
+                occurrence,
+                moved,
+                title,
+                texts_ok,
+                status,
+                url,
+                participants,
+            )
+            else {
+                ok = false;
+                continue;
+            };
+            out.push(Changes {
+                occurrence,
+                when,
+                title,
+                location,
+                description,
+                status,
+                url,
+                participants,
+            });
+        }
+        if !ok {
+            return None;
+        }
+        out.sort_by_key(|c| c.occurrence);
         Some(out)
     }
 
@@ -365,6 +573,103 @@ impl Loader<'_> {
             )),
         );
         false
+    }
+}
+
+/// The keys of an `[[event.override]]`.
+const OVERRIDE_KEYS: &[&str] = &[
+    "occurrence",
+    "start",
+    "end",
+    "duration",
+    "title",
+    "description",
+    "location",
+    "status",
+    "url",
+    "participants",
+];
+
+/// The occurrences of a rule, for reading values that must be one of them.
+struct Occurrences<'p> {
+    placed: &'p Placed,
+    /// The zone of the wall times.
+    zone: Zone,
+    all_day: bool,
+    /// How `start` is written; occurrences are written the same way.
+    start_kind: TimeKind,
+}
+
+/// What an `[[event.override]]` changes.
+pub(super) struct Changes {
+    occurrence: NaiveDateTime,
+    when: When,
+    title: Option<Text>,
+    location: Option<Text>,
+    description: Option<Text>,
+    status: Option<Status>,
+    url: Option<String>,
+    participants: Option<Vec<Text>>,
+}
+
+/// Gives `event` (which repeats) its overrides: each a copy of it with the changes made.
+pub(super) fn apply(event: &mut Event, changes: Vec<Changes>) {
+    let master = event.clone();
+    let Some(repeat) = &mut event.repeat else {
+        return;
+    };
+    for c in changes {
+        let mut changed = master.clone();
+        changed.repeat = None;
+        changed.when = c.when;
+        if let Some(title) = c.title {
+            changed.title = title;
+        }
+        if let Some(location) = c.location {
+            changed.location = Some(location);
+        }
+        if let Some(description) = c.description {
+            changed.description = Some(description);
+        }
+        if let Some(status) = c.status {
+            changed.status = status;
+        }
+        if let Some(url) = c.url {
+            changed.url = Some(url);
+        }
+        if let Some(participants) = c.participants {
+            changed.participants = participants;
+        }
+        repeat.overrides.push(Override {
+            occurrence: c.occurrence,
+            event: changed,
+        });
+    }
+}
+
+/// The times of the occurrence at `wall` (a wall time of the rule's zone) of an event whose
+/// first occurrence is `when` and lasts `length`.
+fn shifted(when: &When, wall: NaiveDateTime, length: Duration) -> When {
+    match *when {
+        When::AllDay { first, last } => When::AllDay {
+            first: wall.date(),
+            last: wall.date() + (last - first),
+        },
+        When::Timed { start, end } => {
+            let zone = when.rule_zone();
+            let utc = zone.resolve_rfc(wall);
+            let end_utc = utc + ChronoDuration::seconds(length.seconds);
+            When::Timed {
+                start: Moment {
+                    utc,
+                    zone: start.zone,
+                },
+                end: Moment {
+                    utc: end_utc,
+                    zone: end.zone,
+                },
+            }
+        }
     }
 }
 
@@ -591,6 +896,55 @@ mod tests {
             d.help.as_deref().unwrap().contains("checked up to 2100"),
             "{d:?}"
         );
+    }
+
+    #[test]
+    fn an_override_repeats_the_fields_it_does_not_change() {
+        let loaded = load(
+            "start = 2026-01-06T09:00:00\ntimezone = \"America/New_York\"\nduration = \"PT30M\"\n\
+             location = \"Room 1\"\nrepeat = \"FREQ=WEEKLY;COUNT=5\"\n\n\
+             [[event.override]]\noccurrence = 2026-01-20T09:00:00\nstart = 2026-01-20T11:00:00\n\
+             status = \"tentative\"\n\n\
+             [[event.override]]\noccurrence = 2026-01-13T09:00:00\ntitle = \"B\"\n",
+        )
+        .unwrap();
+        let event = &loaded.calendar.events[0];
+        let overrides = &event.repeat.as_ref().unwrap().overrides;
+        assert_eq!(overrides.len(), 2);
+        // In order of the occurrences they replace.
+        let (first, second) = (&overrides[0], &overrides[1]);
+        assert_eq!(first.occurrence, at("2026-01-13T09:00:00"));
+        assert_eq!(first.event.title.get("en", "en").text, "B");
+        let When::Timed { start, end } = first.event.when else {
+            panic!("timed")
+        };
+        assert_eq!(
+            start.utc,
+            "2026-01-13T14:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(
+            end.utc,
+            "2026-01-13T14:30:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(second.event.status, Status::Tentative);
+        assert_eq!(second.event.title.get("en", "en").text, "A");
+        assert_eq!(
+            second.event.location.as_ref().unwrap().get("en", "en").text,
+            "Room 1"
+        );
+        let When::Timed { start, end } = second.event.when else {
+            panic!("timed")
+        };
+        // Moved by two hours, with the event's length.
+        assert_eq!(
+            start.utc,
+            "2026-01-20T16:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(
+            end.utc,
+            "2026-01-20T16:30:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert!(second.event.repeat.is_none());
     }
 
     #[test]

@@ -6,7 +6,9 @@
  *
  * Prints {"parser": "libical", "events": {UID: [[START, END], ...]}} with at most LIMIT
  * occurrences per event, found by icalcomponent_foreach_recurrence (RRULE and EXDATE) between
- * 1970 and 2101. START and END are UTC times "YYYY-MM-DDTHH:MM:SSZ", or dates "YYYY-MM-DD" for
+ * 1970 and 2101, in order of start. An occurrence whose start is the RECURRENCE-ID of a VEVENT
+ * with the same UID takes that VEVENT's DTSTART and DTEND (foreach_recurrence itself does not
+ * look at other components). START and END are UTC times "YYYY-MM-DDTHH:MM:SSZ", or dates "YYYY-MM-DD" for
  * all-day events. A DTSTART whose TZID libical resolves to anything but the file's VTIMEZONE of
  * that name (libical falls back to its builtin zones) is reported as an error.
  */
@@ -20,6 +22,9 @@
 #include "read_all.h"
 
 struct occurrences {
+    /* The overrides of this event: RECURRENCE-ID, DTSTART and DTEND as instants. */
+    int overrides;
+    time_t (*moved)[3];
     int all_day;
     int limit;
     int count;
@@ -41,7 +46,28 @@ static void collect(icalcomponent *comp, struct icaltime_span *span, void *data)
     }
     o->spans[o->count][0] = span->start;
     o->spans[o->count][1] = span->end;
+    for (int i = 0; i < o->overrides; i++) {
+        if (o->moved[i][0] == span->start) {
+            o->spans[o->count][0] = o->moved[i][1];
+            o->spans[o->count][1] = o->moved[i][2];
+        }
+    }
     o->count++;
+}
+
+/* The instant of a DTSTART, DTEND or RECURRENCE-ID, through the file's VTIMEZONE of its TZID. */
+static time_t instant(icalcomponent *cal, icalcomponent *comp, icalproperty_kind kind)
+{
+    icalproperty *prop = icalcomponent_get_first_property(comp, kind);
+    struct icaltimetype t = icalvalue_get_datetime(icalproperty_get_value(prop));
+    icalparameter *tzid = icalproperty_get_first_parameter(prop, ICAL_TZID_PARAMETER);
+    icaltimezone *zone = tzid == NULL ? icaltimezone_get_utc_timezone()
+                                      : icalcomponent_get_timezone(cal, icalparameter_get_tzid(tzid));
+    if (zone == NULL) {
+        fputs("a TZID has no VTIMEZONE in the file\n", stderr);
+        exit(1);
+    }
+    return icaltime_as_timet_with_zone(t, t.is_date ? NULL : zone);
 }
 
 static int by_start(const void *a, const void *b)
@@ -91,7 +117,25 @@ int main(int argc, char **argv)
                 return 1;
             }
         }
-        struct occurrences o = {dtstart.is_date, limit, 0, 0, NULL};
+        /* Overrides (same UID, with a RECURRENCE-ID), placed in the file's zones. */
+        time_t moved[64][3];
+        int overrides = 0;
+        icalcomponent *saved = ev;
+        for (icalcomponent *x = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT);
+             x != NULL; x = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
+            if (icalcomponent_get_first_property(x, ICAL_RECURRENCEID_PROPERTY) == NULL ||
+                strcmp(icalcomponent_get_uid(x), icalcomponent_get_uid(ev)) != 0 || overrides == 64)
+                continue;
+            moved[overrides][0] = instant(cal, x, ICAL_RECURRENCEID_PROPERTY);
+            moved[overrides][1] = instant(cal, x, ICAL_DTSTART_PROPERTY);
+            moved[overrides][2] = instant(cal, x, ICAL_DTEND_PROPERTY);
+            overrides++;
+        }
+        /* The loop above moved the component iterator: find `ev` again. */
+        for (ev = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); ev != saved;
+             ev = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT))
+            ;
+        struct occurrences o = {overrides, moved, dtstart.is_date, limit, 0, 0, NULL};
         icalcomponent_foreach_recurrence(ev, from, until, collect, &o);
         qsort(o.spans, (size_t)o.count, sizeof *o.spans, by_start);
         printf("%s\"%s\":[", first ? "" : ",", icalcomponent_get_uid(ev));

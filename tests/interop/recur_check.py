@@ -3,8 +3,9 @@
 
 usage: recur_check.py --toml EVENTS.toml --ics ALL.ics --tzdata-release 2026f [--build-dir DIR]
 
-Expectations come from the TOML alone: `dateutil.rrule` on wall times (UNTIL, `skip` and COUNT
-applied as calfeed documents them), then `zoneinfo` from the pinned `tzdata` package. A rule
+Expectations come from the TOML alone: `dateutil.rrule` on wall times (UNTIL, `skip`, COUNT and
+`[[event.override]]` applied as calfeed documents them), then `zoneinfo` from the pinned `tzdata`
+package. Occurrences are compared in order of their (possibly moved) start. A rule
 without COUNT or UNTIL is compared over its first OPEN_ENDED occurrences.
 
 The parsers, each reading only the file (TZIDs through the file's own VTIMEZONEs):
@@ -107,6 +108,7 @@ def expected(toml: dict) -> dict[str, list[list[str]]]:
             else:
                 limit = datetime.strptime(digits, "%Y%m%dT%H%M%S")
                 stop = lambda w, limit=limit: w > limit
+        moved = {o["occurrence"]: o for o in ev.get("override", [])}
         occurrences = []
         for wall in walls:
             if stop is not None and stop(wall):
@@ -115,7 +117,19 @@ def expected(toml: dict) -> dict[str, list[list[str]]]:
                 break
             if (wall.date() if all_day else wall) in skips:
                 continue
-            if all_day:
+            over = moved.get(wall.date() if all_day else wall)
+            if over is not None:
+                # An override here moves a timed occurrence to its `start` (and `end`), keeping
+                # the length when it gives neither `end` nor `duration`.
+                begin = over["start"].replace(tzinfo=zone)
+                if "end" in over:
+                    end = over["end"].replace(tzinfo=zone)
+                elif "duration" in over:
+                    end = begin.astimezone(UTC) + timedelta(seconds=duration(over["duration"])[1])
+                else:
+                    end = begin.astimezone(UTC) + (length or timedelta(seconds=nominal[1]))
+                occurrences.append([utc_text(begin), utc_text(end)])
+            elif all_day:
                 end = wall.date() + timedelta(days=(last - first).days + 1)
                 occurrences.append([wall.date().isoformat(), end.isoformat()])
             else:
@@ -126,7 +140,7 @@ def expected(toml: dict) -> dict[str, list[list[str]]]:
                     after_days = (wall + timedelta(days=nominal[0])).replace(tzinfo=zone)
                     end = after_days.astimezone(UTC) + timedelta(seconds=nominal[1])
                 occurrences.append([utc_text(begin), utc_text(end)])
-        out[f"{ev['id']}@{domain}"] = occurrences
+        out[f"{ev['id']}@{domain}"] = sorted(occurrences)
     return out
 
 
@@ -141,7 +155,7 @@ def read_icalendar(path: Path) -> dict[str, list[list[str]]]:
     cal = Calendar.from_ical(path.read_bytes())
     zones = {str(v["TZID"]): v.to_tz(lookup_tzid=False) for v in cal.walk("VTIMEZONE")}
     for ev in cal.walk("VEVENT"):
-        for name in ("DTSTART", "DTEND"):
+        for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
             if name in ev:
                 with_file_zone(ev[name], zones)
         exdates = ev.get("EXDATE", [])
@@ -157,7 +171,7 @@ def read_icalendar(path: Path) -> dict[str, list[list[str]]]:
     repeating = {str(ev["UID"]) for ev in cal.walk("VEVENT") if "RRULE" in ev}
     out = {}
     found = recurring_ical_events.of(cal).between(datetime(1970, 1, 1), datetime(2101, 1, 1))
-    for occ in sorted(found, key=lambda o: (str(o["UID"]), str(o["DTSTART"].dt))):
+    for occ in found:
         uid = str(occ["UID"])
         if uid not in repeating:
             continue
@@ -167,7 +181,7 @@ def read_icalendar(path: Path) -> dict[str, list[list[str]]]:
         else:
             shown = [start.isoformat(), end.isoformat()]
         out.setdefault(uid, []).append(shown)
-    return {uid: items[:LIMIT] for uid, items in out.items()}
+    return {uid: sorted(items)[:LIMIT] for uid, items in out.items()}
 
 
 def run_json(cmd: list[str]) -> dict[str, list[list[str]]]:

@@ -4,7 +4,8 @@
 // usage: node recur_icaljs.mjs FILE.ics LIMIT
 //
 // Prints {"parser": "ical.js", "events": {UID: [[START, END], ...]}} with at most LIMIT
-// occurrences per event (from Event.iterator(), which applies RRULE and EXDATE), each START and
+// occurrences per event (from Event.iterator(), which applies RRULE and EXDATE, and
+// getOccurrenceDetails, which applies the overrides related with relateException), each START and
 // END a UTC time "YYYY-MM-DDTHH:MM:SSZ", or a date "YYYY-MM-DD" for all-day events. The file's
 // VTIMEZONEs are registered with ICAL.TimezoneService; an occurrence whose zone is not one of
 // them is an error.
@@ -36,16 +37,25 @@ function main([path, limitText]) {
     ICAL.TimezoneService.register(new ICAL.Timezone(vtz));
     fileZones.add(vtz);
   }
+  const vevents = root.getAllSubcomponents("vevent");
   const events = {};
-  for (const vevent of root.getAllSubcomponents("vevent")) {
+  for (const vevent of vevents) {
     if (!vevent.hasProperty("rrule")) continue;
     const event = new ICAL.Event(vevent);
+    // Overrides: the VEVENTs with this UID and a RECURRENCE-ID.
+    for (const other of vevents) {
+      if (other.hasProperty("recurrence-id") &&
+          other.getFirstPropertyValue("uid") === event.uid) {
+        event.relateException(new ICAL.Event(other));
+      }
+    }
     const out = [];
     const iterator = event.iterator();
     for (let next = iterator.next(); next && out.length < limit; next = iterator.next()) {
       const details = event.getOccurrenceDetails(next);
       out.push([shown(details.startDate, fileZones), shown(details.endDate, fileZones)]);
     }
+    out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     events[event.uid] = out;
   }
   process.stdout.write(JSON.stringify({ parser: "ical.js", events }) + "\n");
