@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 use crate::tz::Zone;
-use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use chrono::{
+    DateTime, Datelike, Duration as ChronoDuration, NaiveDate, NaiveDateTime, Timelike, Utc,
+};
 
 use crate::ics::ContentWriter;
 use crate::model::{Calendar, Event, Feed, Moment, Status, TimezoneStyle, When};
@@ -176,7 +178,7 @@ impl<'a> Feeds<'a> {
         w.property(
             "DTSTAMP",
             &[],
-            &utc_stamp(event.updated.unwrap_or(self.stamp)),
+            utc_stamp(event.updated.unwrap_or(self.stamp)).as_str(),
         )?;
         match event.when {
             When::AllDay { first, last } => {
@@ -184,12 +186,12 @@ impl<'a> Feeds<'a> {
                 w.property(
                     "DTSTART",
                     &[("VALUE", "DATE")],
-                    &first.format("%Y%m%d").to_string(),
+                    IcalTime::date(first).as_str(),
                 )?;
                 w.property(
                     "DTEND",
                     &[("VALUE", "DATE")],
-                    &after.format("%Y%m%d").to_string(),
+                    IcalTime::date(after).as_str(),
                 )?;
             }
             When::Timed { start, end } => {
@@ -253,7 +255,7 @@ impl<'a> Feeds<'a> {
         )?;
         w.property("SEQUENCE", &[], &event.sequence.to_string())?;
         if let Some(updated) = event.updated {
-            w.property("LAST-MODIFIED", &[], &utc_stamp(updated))?;
+            w.property("LAST-MODIFIED", &[], utc_stamp(updated).as_str())?;
         }
         w.line("END:VEVENT")
     }
@@ -270,10 +272,10 @@ impl<'a> Feeds<'a> {
                 w.property(
                     name,
                     &[("TZID", zone.name())],
-                    &local.format("%Y%m%dT%H%M%S").to_string(),
+                    IcalTime::local(local).as_str(),
                 )
             }
-            _ => w.property(name, &[], &utc_stamp(moment.utc)),
+            _ => w.property(name, &[], utc_stamp(moment.utc).as_str()),
         }
     }
 }
@@ -290,8 +292,60 @@ fn language_param(language: Option<&str>) -> Vec<(&'static str, &str)> {
     language.map(|l| ("LANGUAGE", l)).into_iter().collect()
 }
 
-fn utc_stamp(t: DateTime<Utc>) -> String {
-    t.format("%Y%m%dT%H%M%SZ").to_string()
+fn utc_stamp(t: DateTime<Utc>) -> IcalTime {
+    IcalTime::utc(t.naive_utc())
+}
+
+/// An iCalendar DATE (`20260319`), local DATE-TIME (`20260319T100000`) or UTC DATE-TIME
+/// (`20260319T010000Z`), written without allocating. Years have four digits (calfeed accepts
+/// 1901 to 9998).
+struct IcalTime {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl IcalTime {
+    fn date(date: NaiveDate) -> Self {
+        let mut t = IcalTime {
+            bytes: [0; 16],
+            len: 0,
+        };
+        t.digits(date.year().clamp(0, 9999) as u32, 4);
+        t.digits(date.month(), 2);
+        t.digits(date.day(), 2);
+        t
+    }
+
+    fn local(local: NaiveDateTime) -> Self {
+        let mut t = IcalTime::date(local.date());
+        t.push(b'T');
+        t.digits(local.hour(), 2);
+        t.digits(local.minute(), 2);
+        t.digits(local.second(), 2);
+        t
+    }
+
+    fn utc(utc: NaiveDateTime) -> Self {
+        let mut t = IcalTime::local(utc);
+        t.push(b'Z');
+        t
+    }
+
+    fn push(&mut self, byte: u8) {
+        self.bytes[self.len] = byte;
+        self.len += 1;
+    }
+
+    fn digits(&mut self, value: u32, width: u32) {
+        for place in (0..width).rev() {
+            self.push(b'0' + (value / 10u32.pow(place) % 10) as u8);
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII digits, `T` and `Z` are ever pushed.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
 }
 
 /// Degrees with at most six decimals (about 10 cm), without trailing zeros.
@@ -348,6 +402,23 @@ fn full_description<'e>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_written_as_icalendar_dates_and_times() {
+        let date = NaiveDate::from_ymd_opt(1901, 2, 3).unwrap();
+        assert_eq!(IcalTime::date(date).as_str(), "19010203");
+        let local = date.and_hms_opt(4, 5, 6).unwrap();
+        assert_eq!(IcalTime::local(local).as_str(), "19010203T040506");
+        let late = NaiveDate::from_ymd_opt(9998, 12, 31)
+            .unwrap()
+            .and_hms_opt(23, 59, 59)
+            .unwrap();
+        assert_eq!(IcalTime::utc(late).as_str(), "99981231T235959Z");
+        assert_eq!(
+            IcalTime::utc(late).as_str(),
+            late.format("%Y%m%dT%H%M%SZ").to_string()
+        );
+    }
 
     #[test]
     fn coordinates_are_short_and_exact() {
