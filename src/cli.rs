@@ -1,10 +1,13 @@
-//! The command line: `calfeed build`, `calfeed check`, and `completions` and `man` for installing.
+//! The command line: `calfeed build`, `calfeed check`, `calfeed serve`, and `completions` and
+//! `man` for installing.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::annotate::MessageFormat;
 use crate::tz;
 
 /// `-V`: the version and the tz database release inside calfeed.
@@ -102,12 +105,40 @@ pub enum Command {
         /// The folder to write the feeds into (created if missing).
         #[arg(short, long, value_name = "DIR", default_value = "public")]
         out: PathBuf,
+        /// How to print problems: `human`, `github` (annotations in GitHub Actions) or `json`
+        /// (one object per line).
+        #[arg(long, value_name = "FORMAT", value_enum, default_value_t)]
+        message_format: MessageFormat,
     },
     /// Check an events file and report every problem, without writing anything.
     Check {
         /// The events file to check.
         #[arg(value_name = "FILE", default_value = "events.toml")]
         file: PathBuf,
+        /// How to print problems: `human`, `github` (annotations in GitHub Actions) or `json`
+        /// (one object per line).
+        #[arg(long, value_name = "FORMAT", value_enum, default_value_t)]
+        message_format: MessageFormat,
+    },
+    /// Build, serve the feeds over HTTP for a preview, and rebuild on every save.
+    ///
+    /// Prints the address of the page and of each feed (also as webcal://, which opens the
+    /// subscription dialog of Apple Calendar). An edit with errors keeps the last good build
+    /// online, and the page shows the error until it is fixed. Stop with Ctrl-C.
+    Serve {
+        /// The events file to build and watch.
+        #[arg(short, long, value_name = "FILE", default_value = "events.toml")]
+        input: PathBuf,
+        /// The folder to build into and serve (created if missing).
+        #[arg(short, long, value_name = "DIR", default_value = "public")]
+        out: PathBuf,
+        /// The port to listen on (0 picks a free one).
+        #[arg(short, long, default_value_t = 8080)]
+        port: u16,
+        /// The address to listen on; `0.0.0.0` lets other devices on your network, such as a
+        /// phone, subscribe.
+        #[arg(short, long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+        bind: IpAddr,
     },
     /// Print a completion script for a shell.
     ///

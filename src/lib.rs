@@ -28,6 +28,7 @@
 //! assert!(ics.contains("BEGIN:VTIMEZONE\r\nTZID:Asia/Tokyo\r\n"));
 //! ```
 
+pub mod annotate;
 pub mod cli;
 pub mod countries;
 pub mod diag;
@@ -40,6 +41,7 @@ pub mod output;
 pub mod plans;
 pub mod recur;
 pub mod render;
+pub mod serve;
 pub mod stamp;
 pub mod text;
 pub mod tz;

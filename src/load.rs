@@ -439,7 +439,7 @@ impl<'a, 'i> Fields<'a, 'i> {
 }
 
 /// The calendar's settings that events and feeds fall back on: the default language, zone and
-/// event length.
+/// event length; and the day that plans are checked against, if any.
 struct Defaults {
     language: String,
     timezone: Zone,

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
+use calfeed::annotate::{self, MessageFormat};
 use calfeed::cli::{Cli, Color, Command};
 use calfeed::diag::{self, Diagnostic};
 use calfeed::load::{self, LoadError};
@@ -18,11 +19,24 @@ fn main() -> ExitCode {
         Color::Never => anstream::ColorChoice::Never,
     }
     .write_global();
-    let builds = matches!(cli.command, Command::Build { .. });
+    let (builds, format, input) = match &cli.command {
+        Command::Build {
+            input,
+            message_format,
+            ..
+        } => (true, *message_format, Some(input.clone())),
+        Command::Check {
+            file,
+            message_format,
+        } => (false, *message_format, Some(file.clone())),
+        Command::Serve { .. } | Command::Completions { .. } | Command::Man => {
+            (false, MessageFormat::Human, None)
+        }
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            report_error(&error, builds);
+            report_error(&error, builds, format, input.as_deref());
             ExitCode::from(1)
         }
     }
@@ -43,14 +57,19 @@ struct DeniedWarnings {
 }
 
 /// Reads and checks `path`, reporting its warnings; fails on any with `--deny-warnings`.
-fn load(path: &Path, deny_warnings: bool, builds: bool) -> anyhow::Result<load::Loaded> {
+fn load(
+    path: &Path,
+    deny_warnings: bool,
+    builds: bool,
+    format: MessageFormat,
+) -> anyhow::Result<load::Loaded> {
     let today = calfeed::plans::Today::new(
         std::env::var(calfeed::plans::VARIABLE).ok().as_deref(),
         chrono::Utc::now(),
     )?;
     let options = load::Options { today: Some(today) };
     let (loaded, text) = load::from_file_with(path, options)?;
-    print_diagnostics(&loaded.warnings, path, &text);
+    print_diagnostics(&loaded.warnings, path, &text, format);
     if deny_warnings && !loaded.warnings.is_empty() {
         return Err(DeniedWarnings {
             path: path.to_owned(),
@@ -73,12 +92,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         _ => calfeed::tz::select(&cli.tzdata)?,
     };
     match cli.command {
-        Command::Check { file } => {
-            let loaded = load(&file, deny, false)?;
+        Command::Check {
+            file,
+            message_format,
+        } => {
+            let loaded = load(&file, deny, false, message_format)?;
             let c = &loaded.calendar;
-            // A closed pipe (`calfeed check | head -0`) is not worth a panic.
-            let _ = writeln!(
-                io::stdout().lock(),
+            let summary = format!(
                 "{}: {} {}, {} {} besides all.ics, no errors",
                 file.display(),
                 c.events.len(),
@@ -86,14 +106,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 c.feeds.len(),
                 plural(c.feeds.len(), "feed"),
             );
+            // JSON output keeps standard output for diagnostics only.
+            // A closed pipe (`calfeed check | head -0`) is not worth a panic.
+            if message_format == MessageFormat::Json {
+                let _ = writeln!(io::stderr().lock(), "{summary}");
+            } else {
+                let _ = writeln!(io::stdout().lock(), "{summary}");
+            }
             Ok(())
         }
-        Command::Build { input, out } => {
+        Command::Build {
+            input,
+            out,
+            message_format,
+        } => {
             let stamp = calfeed::stamp::stamp(
                 std::env::var(calfeed::stamp::VARIABLE).ok().as_deref(),
                 chrono::Utc::now(),
             )?;
-            let loaded = load(&input, deny, true)?;
+            let loaded = load(&input, deny, true, message_format)?;
             let report =
                 calfeed::output::build(&loaded.calendar, &out, stamp).with_context(|| {
                     format!("the feeds were not all written to `{}`", out.display())
@@ -125,6 +156,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Serve {
+            input,
+            out,
+            port,
+            bind,
+        } => {
+            calfeed::serve::run(&calfeed::serve::Options {
+                input,
+                out,
+                bind,
+                port,
+            })?;
+            Ok(())
+        }
         Command::Completions { .. } | Command::Man => Ok(()), // done above
     }
 }
@@ -140,16 +185,36 @@ fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> anyhow::Re
     }
 }
 
-fn print_diagnostics(diagnostics: &[Diagnostic], path: &Path, text: &str) {
+/// Prints diagnostics: the human report on standard error, machine formats on standard output
+/// (with the human report beside GitHub annotations, for the log).
+fn print_diagnostics(diagnostics: &[Diagnostic], path: &Path, text: &str, format: MessageFormat) {
     if diagnostics.is_empty() {
         return;
     }
-    let shown = diag::render_colored(diagnostics, &path.display().to_string(), text);
+    let shown_path = path.display().to_string();
+    match format {
+        MessageFormat::Human => {}
+        MessageFormat::Github => {
+            let _ = write!(
+                io::stdout().lock(),
+                "{}",
+                annotate::github(diagnostics, &shown_path, text)
+            );
+        }
+        MessageFormat::Json => {
+            let _ = write!(
+                io::stdout().lock(),
+                "{}",
+                annotate::json(diagnostics, &shown_path, text)
+            );
+            return;
+        }
+    }
+    let shown = diag::render_colored(diagnostics, &shown_path, text);
     let _ = writeln!(anstream::stderr().lock(), "{shown}");
 }
 
-fn report_error(error: &anyhow::Error, builds: bool) {
-    let mut stderr = anstream::stderr().lock();
+fn report_error(error: &anyhow::Error, builds: bool, format: MessageFormat, input: Option<&Path>) {
     let red = anstyle::AnsiColor::BrightRed.on_default().bold();
     if let Some(LoadError::Invalid {
         path,
@@ -157,20 +222,38 @@ fn report_error(error: &anyhow::Error, builds: bool) {
         diagnostics,
     }) = error.downcast_ref::<LoadError>()
     {
-        let _ = writeln!(
-            stderr,
-            "{}",
-            diag::render_colored(diagnostics, &path.display().to_string(), text)
-        );
+        print_diagnostics(diagnostics, path, text, format);
         let outcome = if builds { "; nothing was written" } else { "" };
-        let _ = writeln!(stderr, "{red}error{red:#}: {error}{outcome}");
+        let _ = writeln!(
+            anstream::stderr().lock(),
+            "{red}error{red:#}: {error}{outcome}"
+        );
         return;
     }
-    let _ = write!(stderr, "{red}error{red:#}: {error}");
+    let mut message = error.to_string();
     for cause in error.chain().skip(1) {
-        let _ = write!(stderr, ": {cause}");
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
     }
-    let _ = writeln!(stderr);
+    let shown_input = input.map(|p| p.display().to_string());
+    match format {
+        MessageFormat::Human => {}
+        MessageFormat::Github => {
+            let _ = write!(
+                io::stdout().lock(),
+                "{}",
+                annotate::github_error(shown_input.as_deref(), &message)
+            );
+        }
+        MessageFormat::Json => {
+            let _ = write!(
+                io::stdout().lock(),
+                "{}",
+                annotate::json_error(shown_input.as_deref(), &message)
+            );
+        }
+    }
+    let _ = writeln!(anstream::stderr().lock(), "{red}error{red:#}: {message}");
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -10,7 +10,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 use crate::tz::Zone;
-use chrono::{DateTime, Duration as ChronoDuration, NaiveDateTime, NaiveTime, Utc};
+use chrono::{
+    DateTime, Datelike, Duration as ChronoDuration, NaiveDate, NaiveDateTime, NaiveTime, Timelike,
+    Utc,
+};
 
 use crate::ics::ContentWriter;
 use crate::model::{Calendar, Event, Feed, Moment, Repeat, Status, TimezoneStyle, When};
@@ -182,7 +185,7 @@ impl<'a> Feeds<'a> {
         w.property(
             "DTSTAMP",
             &[],
-            &utc_stamp(event.updated.unwrap_or(self.stamp)),
+            utc_stamp(event.updated.unwrap_or(self.stamp)).as_str(),
         )?;
         if let Some((master, occurrence)) = replaced {
             self.occurrence(w, "RECURRENCE-ID", master, occurrence)?;
@@ -193,12 +196,12 @@ impl<'a> Feeds<'a> {
                 w.property(
                     "DTSTART",
                     &[("VALUE", "DATE")],
-                    &first.format("%Y%m%d").to_string(),
+                    IcalTime::date(first).as_str(),
                 )?;
                 w.property(
                     "DTEND",
                     &[("VALUE", "DATE")],
-                    &after.format("%Y%m%d").to_string(),
+                    IcalTime::date(after).as_str(),
                 )?;
             }
             When::Timed { start, end } => {
@@ -265,7 +268,7 @@ impl<'a> Feeds<'a> {
         )?;
         w.property("SEQUENCE", &[], &event.sequence.to_string())?;
         if let Some(updated) = event.updated {
-            w.property("LAST-MODIFIED", &[], &utc_stamp(updated))?;
+            w.property("LAST-MODIFIED", &[], utc_stamp(updated).as_str())?;
         }
         w.line("END:VEVENT")
     }
@@ -280,7 +283,7 @@ impl<'a> Feeds<'a> {
         let zone = when.rule_zone();
         let until = match (repeat.rule.end, when) {
             (End::Until(Until::Date(day)), When::AllDay { .. }) => {
-                Some(day.format("%Y%m%d").to_string())
+                Some(IcalTime::date(day).as_str().to_owned())
             }
             (End::Until(until), When::Timed { .. }) => {
                 // RFC 5545: UNTIL is in UTC when DTSTART has a zone (or is in UTC).
@@ -292,7 +295,7 @@ impl<'a> Feeds<'a> {
                         zone.resolve_rfc(next) - ChronoDuration::seconds(1)
                     }
                 };
-                Some(utc_stamp(utc))
+                Some(utc_stamp(utc).as_str().to_owned())
             }
             _ => None,
         };
@@ -316,7 +319,7 @@ impl<'a> Feeds<'a> {
             When::AllDay { .. } => w.property(
                 name,
                 &[("VALUE", "DATE")],
-                &occurrence.format("%Y%m%d").to_string(),
+                IcalTime::date(occurrence.date()).as_str(),
             ),
             When::Timed { start, .. } => {
                 let moment = Moment {
@@ -340,10 +343,10 @@ impl<'a> Feeds<'a> {
                 w.property(
                     name,
                     &[("TZID", zone.name())],
-                    &local.format("%Y%m%dT%H%M%S").to_string(),
+                    IcalTime::local(local).as_str(),
                 )
             }
-            _ => w.property(name, &[], &utc_stamp(moment.utc)),
+            _ => w.property(name, &[], utc_stamp(moment.utc).as_str()),
         }
     }
 }
@@ -364,8 +367,60 @@ fn language_param(language: Option<&str>) -> Vec<(&'static str, &str)> {
     language.map(|l| ("LANGUAGE", l)).into_iter().collect()
 }
 
-fn utc_stamp(t: DateTime<Utc>) -> String {
-    t.format("%Y%m%dT%H%M%SZ").to_string()
+fn utc_stamp(t: DateTime<Utc>) -> IcalTime {
+    IcalTime::utc(t.naive_utc())
+}
+
+/// An iCalendar DATE (`20260319`), local DATE-TIME (`20260319T100000`) or UTC DATE-TIME
+/// (`20260319T010000Z`), written without allocating. Years have four digits (calfeed accepts
+/// 1901 to 9998).
+struct IcalTime {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl IcalTime {
+    fn date(date: NaiveDate) -> Self {
+        let mut t = IcalTime {
+            bytes: [0; 16],
+            len: 0,
+        };
+        t.digits(date.year().clamp(0, 9999) as u32, 4);
+        t.digits(date.month(), 2);
+        t.digits(date.day(), 2);
+        t
+    }
+
+    fn local(local: NaiveDateTime) -> Self {
+        let mut t = IcalTime::date(local.date());
+        t.push(b'T');
+        t.digits(local.hour(), 2);
+        t.digits(local.minute(), 2);
+        t.digits(local.second(), 2);
+        t
+    }
+
+    fn utc(utc: NaiveDateTime) -> Self {
+        let mut t = IcalTime::local(utc);
+        t.push(b'Z');
+        t
+    }
+
+    fn push(&mut self, byte: u8) {
+        self.bytes[self.len] = byte;
+        self.len += 1;
+    }
+
+    fn digits(&mut self, value: u32, width: u32) {
+        for place in (0..width).rev() {
+            self.push(b'0' + (value / 10u32.pow(place) % 10) as u8);
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII digits, `T` and `Z` are ever pushed.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
 }
 
 /// Degrees with at most six decimals (about 10 cm), without trailing zeros.
@@ -422,6 +477,23 @@ fn full_description<'e>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_written_as_icalendar_dates_and_times() {
+        let date = NaiveDate::from_ymd_opt(1901, 2, 3).unwrap();
+        assert_eq!(IcalTime::date(date).as_str(), "19010203");
+        let local = date.and_hms_opt(4, 5, 6).unwrap();
+        assert_eq!(IcalTime::local(local).as_str(), "19010203T040506");
+        let late = NaiveDate::from_ymd_opt(9998, 12, 31)
+            .unwrap()
+            .and_hms_opt(23, 59, 59)
+            .unwrap();
+        assert_eq!(IcalTime::utc(late).as_str(), "99981231T235959Z");
+        assert_eq!(
+            IcalTime::utc(late).as_str(),
+            late.format("%Y%m%dT%H%M%SZ").to_string()
+        );
+    }
 
     #[test]
     fn coordinates_are_short_and_exact() {

@@ -170,3 +170,16 @@ fn a_malformed_today_is_an_error() {
         );
     }
 }
+
+/// The example calendar holds no plan whose dates have passed, by today's clock.
+#[test]
+fn the_example_calendar_has_no_stale_plan() {
+    let output = calfeed()
+        .current_dir(crate::common::root())
+        .env_remove("CALFEED_TODAY")
+        .args(["--deny-warnings", "check", "events.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", shown(&output));
+    assert_eq!(stderr(&output), "");
+}
