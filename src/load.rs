@@ -507,7 +507,10 @@ impl Loader<'_> {
     ) {
         for (table, span) in self.array_of_tables(value, "event") {
             if let Some(event) = self.event(table, span.clone(), defaults) {
-                if let Some(today) = defaults.today {
+                // A repeating plan goes on after its first occurrence: not checked here.
+                if let Some(today) = defaults.today
+                    && event.repeat.is_none()
+                {
                     self.passed_plan(table, span, &event, today);
                 }
                 events.push(event);

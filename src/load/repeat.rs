@@ -948,6 +948,16 @@ mod tests {
     }
 
     #[test]
+    fn a_repeating_plan_is_not_reported_as_passed_after_its_first_occurrence() {
+        let text = "[calendar]\nname = \"S\"\ndomain = \"example.org\"\n\n[[event]]\nid = \"a\"\n\
+                    title = \"A\"\nstart = 2026-01-06\nstatus = \"tentative\"\n\
+                    repeat = \"FREQ=WEEKLY;COUNT=30\"\n";
+        let today = Some(Today::Date("2026-02-01".parse().unwrap()));
+        let loaded = parse_with_options(text, crate::tz::database(), Options { today }).unwrap();
+        assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    }
+
+    #[test]
     fn utc_feeds_take_rules_whose_offset_never_changes() {
         let text = "[calendar]\nname = \"S\"\ndomain = \"example.org\"\ntimezones = \"utc\"\n\n\
                     [[event]]\nid = \"a\"\ntitle = \"A\"\nstart = 2026-01-06T09:00:00\n\
