@@ -384,7 +384,11 @@ fn sections_parsed_ahead_read_like_the_whole_file() {
     let mut text = String::from(HEAD);
     for i in 0..PIPELINE_FROM + 40 {
         let status = if i % 7 == 0 { "tentative" } else { "confirmed" };
-        let broken_end = if i == 100 { "\nend = 2025-10-27T10:00:00" } else { "" };
+        let broken_end = if i == 100 {
+            "\nend = 2025-10-27T10:00:00"
+        } else {
+            ""
+        };
         text.push_str(&format!(
             "\n[[event]]\nid = \"e{i}\"\ntitle = \"Event {i}\"\nstart = 2025-10-28T10:00:00\
              \nstatus = \"{status}\"{broken_end}\n"
