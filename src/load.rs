@@ -236,6 +236,44 @@ fn syntax_errors(text: &str, sections: &[sections::Section]) -> Vec<Diagnostic> 
     diagnostics
 }
 
+/// Files with at least this many sections are parsed on a second thread while the first one
+/// validates; smaller ones are not worth the thread.
+const PIPELINE_FROM: usize = 256;
+
+/// Sections parsed ahead of the one being validated, at most.
+const PIPELINE_DEPTH: usize = 64;
+
+/// Parses `sections` in order on a second thread and hands each syntax tree to `read` on this
+/// one, so that parsing the TOML and validating it use two cores. Only a few sections' trees are
+/// held at once. Returns `false` at the first section that is not valid TOML.
+fn parse_ahead<'t>(
+    text: &'t str,
+    sections: &[sections::Section],
+    mut read: impl FnMut(&sections::Section, Spanned<DeTable<'t>>),
+) -> bool {
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(PIPELINE_DEPTH);
+        scope.spawn(move || {
+            for section in sections {
+                let tree = parse_section(text, section).ok();
+                let failed = tree.is_none();
+                // The reader has stopped (a syntax error ahead of this section), or this one
+                // failed: either way nothing after it is needed.
+                if sender.send((section, tree)).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        for (section, tree) in receiver {
+            match tree {
+                Some(tree) => read(section, tree),
+                None => return false,
+            }
+        }
+        true
+    })
+}
+
 /// Parses one section, or returns the TOML parser's errors about it.
 fn parse_section<'t>(
     text: &'t str,
@@ -263,7 +301,12 @@ enum Walk {
 
 /// Validates the document section by section, holding only one section's syntax tree at a time
 /// (and those of the few feeds).
-fn walk(text: &str, sections: &[sections::Section], db: &'static Tzdb, options: Options) -> Walk {
+fn walk<'t>(
+    text: &'t str,
+    sections: &[sections::Section],
+    db: &'static Tzdb,
+    options: Options,
+) -> Walk {
     let mut loader = Loader {
         diagnostics: Vec::new(),
         db,
@@ -327,11 +370,7 @@ fn walk(text: &str, sections: &[sections::Section], db: &'static Tzdb, options: 
     let mut events = Vec::new();
     let mut ids: HashMap<String, Range<usize>> = HashMap::new();
     let mut feed_sections = Vec::new();
-    for section in sections {
-        let tree = match parse_section(text, section) {
-            Ok(tree) => tree,
-            Err(_) => return Walk::InvalidToml,
-        };
+    let mut read_section = |section: &sections::Section, tree: Spanned<DeTable<'t>>| {
         loader.offset = section.range.start;
         let fields = loader.fields(tree.get_ref(), 0..0, "the top level of the file", ROOT_KEYS);
         let has_feeds = fields.get("feed").is_some();
@@ -340,6 +379,16 @@ fn walk(text: &str, sections: &[sections::Section], db: &'static Tzdb, options: 
         if has_feeds {
             feed_sections.push((section.range.start, tree));
         }
+    };
+    if sections.len() < PIPELINE_FROM {
+        for section in sections {
+            match parse_section(text, section) {
+                Ok(tree) => read_section(section, tree),
+                Err(_) => return Walk::InvalidToml,
+            }
+        }
+    } else if !parse_ahead(text, sections, read_section) {
+        return Walk::InvalidToml;
     }
 
     // Last the feeds, which are checked against the events.
