@@ -33,6 +33,8 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    // The help text shows `[[feed]]` as written, which rustdoc would take for a link.
+    #[allow(rustdoc::broken_intra_doc_links)]
     /// Write all.ics and one .ics per [[feed]] into the output folder.
     ///
     /// Nothing is written if the input has errors. Each file is replaced atomically, and feeds

@@ -4,10 +4,10 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use calfeed::cli::{Cli, Command};
 use calfeed::diag::{self, Diagnostic};
-use calfeed::load::{self, LoadError};
+use calfeed::load::LoadError;
+use calfeed::{Error, Options};
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -15,6 +15,15 @@ fn main() -> ExitCode {
     let builds = matches!(cli.command, Command::Build { .. });
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // Like `grep` and `rg`: a reader that stops early (`calfeed check | head -0`) is not an
+        // error worth a message.
+        Err(error)
+            if error
+                .downcast_ref::<StdoutError>()
+                .is_some_and(|e| e.0.kind() == io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             report_error(&error, builds);
             ExitCode::from(1)
@@ -22,22 +31,28 @@ fn main() -> ExitCode {
     }
 }
 
+/// The report could not be written to standard output (a full disk, a closed pipe).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write to standard output")]
+struct StdoutError(#[source] io::Error);
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Check { file } => {
-            let (loaded, text) = load::from_file(&file)?;
-            print_diagnostics(&loaded.warnings, &file, &text);
-            let c = &loaded.calendar;
-            // A closed pipe (`calfeed check | head -0`) is not worth a panic.
-            let _ = writeln!(
-                io::stdout().lock(),
+            let report = calfeed::check(&Options::new(&file))?;
+            print_diagnostics(&report.source.warnings, &file, &report.source.text);
+            let mut stdout = io::stdout().lock();
+            writeln!(
+                stdout,
                 "{}: {} {}, {} {} besides all.ics, no errors",
                 file.display(),
-                c.events.len(),
-                plural(c.events.len(), "event"),
-                c.feeds.len(),
-                plural(c.feeds.len(), "feed"),
-            );
+                report.events,
+                plural(report.events, "event"),
+                report.feeds,
+                plural(report.feeds, "feed"),
+            )
+            .and_then(|()| stdout.flush())
+            .map_err(StdoutError)?;
             Ok(())
         }
         Command::Build { input, out } => {
@@ -45,12 +60,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 std::env::var(calfeed::stamp::VARIABLE).ok().as_deref(),
                 chrono::Utc::now(),
             )?;
-            let (loaded, text) = load::from_file(&input)?;
-            print_diagnostics(&loaded.warnings, &input, &text);
-            let report =
-                calfeed::output::build(&loaded.calendar, &out, stamp).with_context(|| {
-                    format!("the feeds were not all written to `{}`", out.display())
-                })?;
+            let options = Options::new(&input).out(&out).stamp(stamp).on_wait(|dir| {
+                let _ = writeln!(
+                    io::stderr(),
+                    "waiting for another build of {} to finish",
+                    dir.display()
+                );
+            });
+            let report = calfeed::build(&options)?;
+            print_diagnostics(&report.source.warnings, &input, &report.source.text);
             let mut stderr = io::stderr().lock();
             let _ = writeln!(
                 stderr,
@@ -90,11 +108,11 @@ fn print_diagnostics(diagnostics: &[Diagnostic], path: &Path, text: &str) {
 
 fn report_error(error: &anyhow::Error, builds: bool) {
     let mut stderr = io::stderr().lock();
-    if let Some(LoadError::Invalid {
+    if let Some(Error::Load(LoadError::Invalid {
         path,
         text,
         diagnostics,
-    }) = error.downcast_ref::<LoadError>()
+    })) = error.downcast_ref::<Error>()
     {
         let _ = writeln!(
             stderr,
@@ -108,6 +126,9 @@ fn report_error(error: &anyhow::Error, builds: bool) {
     let _ = write!(stderr, "error: {error}");
     for cause in error.chain().skip(1) {
         let _ = write!(stderr, ": {cause}");
+    }
+    if let Some(Error::Output(e)) = error.downcast_ref::<Error>() {
+        let _ = write!(stderr, "; {}", e.outcome());
     }
     let _ = writeln!(stderr);
 }
