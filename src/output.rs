@@ -6,7 +6,7 @@
 //!
 //! 1. While the writer is open it holds an exclusive lock on `.calfeed-lock` in the folder, so a
 //!    second build into the same folder waits for the first one to finish instead of mixing
-//!    files from two inputs. Temporary files (`.calfeed-XXXXXX.tmp`) are only ever created by a
+//!    files from two inputs. Temporary files (`.calfeed-<unique>.tmp`) are only ever created by a
 //!    build holding the lock, so any the writer finds when it takes the lock are leftovers of an
 //!    interrupted build, and it removes them.
 //! 2. Every file is written in full to a temporary file in the folder; then all of them are
@@ -27,7 +27,6 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use tempfile::NamedTempFile;
 
 use crate::model::Calendar;
 use crate::render::Prepared;
@@ -38,7 +37,7 @@ pub const MANIFEST: &str = ".calfeed-outputs";
 /// The file a build locks while it writes into the folder.
 pub const LOCK: &str = ".calfeed-lock";
 
-/// Temporary files are named `.calfeed-XXXXXX.tmp` until they are complete.
+/// Temporary files are named `.calfeed-<unique>.tmp` until they are complete.
 const TEMP_PREFIX: &str = ".calfeed-";
 const TEMP_SUFFIX: &str = ".tmp";
 
@@ -239,7 +238,7 @@ pub struct Writer {
     dir: PathBuf,
     /// Held open for the lock; closing it releases the lock.
     _lock: File,
-    staged: Vec<(String, NamedTempFile)>,
+    staged: Vec<(String, Temp)>,
 }
 
 impl Writer {
@@ -277,16 +276,11 @@ impl Writer {
             path: target.clone(),
             source,
         };
-        let mut temp = tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .suffix(TEMP_SUFFIX)
-            .tempfile_in(&self.dir)
-            .map_err(failed)?;
-        let mut out = BufWriter::with_capacity(1 << 16, temp.as_file_mut());
+        let mut temp = Temp::create(&self.dir).map_err(failed)?;
+        let mut out = BufWriter::with_capacity(1 << 16, &mut temp.file);
         write(&mut out).map_err(failed)?;
         out.flush().map_err(failed)?;
         drop(out);
-        set_readable(temp.path()).map_err(failed)?;
         self.staged.push((path.to_owned(), temp));
         Ok(())
     }
@@ -297,12 +291,10 @@ impl Writer {
         let dir = &self.dir;
         // Flush every file to disk before any rename, all at once rather than one by one.
         for (path, temp) in &self.staged {
-            temp.as_file()
-                .sync_all()
-                .map_err(|source| OutputError::Write {
-                    path: dir.join(path),
-                    source,
-                })?;
+            temp.file.sync_all().map_err(|source| OutputError::Write {
+                path: dir.join(path),
+                source,
+            })?;
         }
 
         let previous = read_manifest(dir);
@@ -325,10 +317,11 @@ impl Writer {
                     source,
                 })?;
             }
-            temp.persist(&target).map_err(|e| OutputError::Replace {
-                path: target.clone(),
-                source: e.error,
-            })?;
+            temp.persist(&target)
+                .map_err(|source| OutputError::Replace {
+                    path: target.clone(),
+                    source,
+                })?;
             written.push(path);
         }
         for folder in &folders {
@@ -352,27 +345,28 @@ fn prepare_folder(dir: &Path) -> Result<(), OutputError> {
     let not_a_folder = || OutputError::NotAFolder {
         path: dir.to_owned(),
     };
+    let failed = |source| OutputError::Folder {
+        path: dir.to_owned(),
+        source,
+    };
     match fs::metadata(dir) {
         Ok(meta) if meta.is_dir() => Ok(()),
         Ok(_) => Err(not_a_folder()),
-        // A symbolic link to nothing: creating the folder would fail with "File exists".
-        Err(e) if e.kind() == io::ErrorKind::NotFound && fs::symlink_metadata(dir).is_ok() => {
-            Err(not_a_folder())
-        }
         Err(e) if e.kind() == io::ErrorKind::NotFound => match fs::create_dir_all(dir) {
             Ok(()) => Ok(()),
+            // Another build may have created it meanwhile.
             Err(_) if dir.is_dir() => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::NotADirectory => Err(not_a_folder()),
-            Err(source) => Err(OutputError::Folder {
-                path: dir.to_owned(),
-                source,
-            }),
+            // A symbolic link to nothing, or a file on the way.
+            Err(e)
+                if e.kind() == io::ErrorKind::AlreadyExists
+                    || e.kind() == io::ErrorKind::NotADirectory =>
+            {
+                Err(not_a_folder())
+            }
+            Err(source) => Err(failed(source)),
         },
         Err(e) if e.kind() == io::ErrorKind::NotADirectory => Err(not_a_folder()),
-        Err(source) => Err(OutputError::Folder {
-            path: dir.to_owned(),
-            source,
-        }),
+        Err(source) => Err(failed(source)),
     }
 }
 
@@ -480,16 +474,78 @@ fn remove_output(dir: &Path, relative: &str) -> Result<bool, OutputError> {
     }
 }
 
-/// Published files are world-readable like any other (temporary files start private).
-fn set_readable(path: &Path) -> io::Result<()> {
+/// A file being written under a temporary name in the output folder, removed when dropped
+/// unless it was [`persist`](Temp::persist)ed under its final name.
+#[derive(Debug)]
+struct Temp {
+    path: PathBuf,
+    file: File,
+    persisted: bool,
+}
+
+impl Temp {
+    /// Creates `.calfeed-<unique>.tmp` in `dir`, readable by everyone like any published file.
+    fn create(dir: &Path) -> io::Result<Temp> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static COUNT: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        loop {
+            let n = COUNT.fetch_add(1, Ordering::Relaxed);
+            let name = format!(
+                "{TEMP_PREFIX}{}-{nanos:x}-{n}{TEMP_SUFFIX}",
+                std::process::id()
+            );
+            let path = dir.join(name);
+            // `create_new` never opens an existing file or follows a link.
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(file) => {
+                    let temp = Temp {
+                        path,
+                        file,
+                        persisted: false,
+                    };
+                    set_readable(&temp.file)?;
+                    return Ok(temp);
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Renames the file to `target`, replacing whatever is there (a link is replaced, not
+    /// followed).
+    fn persist(mut self, target: &Path) -> io::Result<()> {
+        fs::rename(&self.path, target)?;
+        self.persisted = true;
+        Ok(())
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        if !self.persisted {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Published files are world-readable like any other.
+fn set_readable(file: &File) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(path, fs::Permissions::from_mode(0o644))
+        file.set_permissions(fs::Permissions::from_mode(0o644))
     }
     #[cfg(not(unix))]
     {
-        let _ = path;
+        let _ = file;
         Ok(())
     }
 }
@@ -555,15 +611,10 @@ fn write_manifest(dir: &Path, files: &BTreeSet<String>) -> Result<(), ManifestEr
         path: path.clone(),
         source,
     };
-    let mut temp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)
-        .map_err(failed)?;
-    temp.write_all(text.as_bytes()).map_err(failed)?;
-    temp.as_file().sync_all().map_err(failed)?;
-    set_readable(temp.path()).map_err(failed)?;
-    temp.persist(&path).map_err(|e| failed(e.error))?;
+    let mut temp = Temp::create(dir).map_err(failed)?;
+    temp.file.write_all(text.as_bytes()).map_err(failed)?;
+    temp.file.sync_all().map_err(failed)?;
+    temp.persist(&path).map_err(failed)?;
     #[cfg(unix)]
     File::open(dir).and_then(|f| f.sync_all()).map_err(failed)?;
     Ok(())
