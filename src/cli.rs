@@ -5,12 +5,36 @@ use std::sync::LazyLock;
 
 use clap::{Parser, Subcommand};
 
-/// `--version` names the IANA tz database release the timezones come from.
+use crate::tz;
+
+/// `-V`: the version and the tz database release inside calfeed.
 static VERSION: LazyLock<String> = LazyLock::new(|| {
     format!(
-        "{} (IANA tzdata {})",
+        "{} (IANA tzdata {} bundled)",
         env!("CARGO_PKG_VERSION"),
-        crate::tz::TZDATA_VERSION
+        tz::db::bundled_release()
+    )
+});
+
+/// `--version`: also the system's tz database release and which one `--tzdata auto` takes.
+static LONG_VERSION: LazyLock<String> = LazyLock::new(|| {
+    let bundled = tz::db::bundled_release();
+    let dir = tz::db::system_dir();
+    let system = match tz::db::release_of_dir(&dir) {
+        Some(release) => format!("IANA {release} in {}", dir.display()),
+        None if dir.is_dir() => format!("release unknown in {}", dir.display()),
+        None => format!("none ({} not found)", dir.display()),
+    };
+    let auto = match tz::db::release_of_dir(&dir) {
+        Some(release) if tz::db::is_newer(&release, bundled) => {
+            format!("{release} (system)")
+        }
+        _ => format!("{bundled} (bundled)"),
+    };
+    format!(
+        "{}\ntime zone data:\n  bundled: IANA {bundled}\n  system:  {system}\n  \
+         --tzdata auto uses {auto}",
+        env!("CARGO_PKG_VERSION")
     )
 });
 
@@ -19,12 +43,24 @@ static VERSION: LazyLock<String> = LazyLock::new(|| {
 #[command(
     name = "calfeed",
     version = VERSION.as_str(),
+    long_version = LONG_VERSION.as_str(),
     after_help = "Exit status: 0 on success, 1 if the input is invalid or a file cannot be \
                   read or written, 2 if the command line is wrong.\n\n\
                   Set SOURCE_DATE_EPOCH to make builds reproducible: it is used as the \
                   DTSTAMP of events that have no `updated`."
 )]
 pub struct Cli {
+    /// Which IANA time zone data to use: `auto` (the newer of the system's and calfeed's own),
+    /// `bundled` (calfeed's own), `system` ($TZDIR, else /usr/share/zoneinfo) or a folder of
+    /// TZif files.
+    #[arg(
+        long,
+        global = true,
+        value_name = "auto|bundled|system|DIR",
+        env = "CALFEED_TZDATA",
+        default_value = "auto"
+    )]
+    pub tzdata: tz::Choice,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -66,7 +102,36 @@ mod tests {
     }
 
     #[test]
-    fn version_names_the_tzdata_release() {
-        assert!(VERSION.contains("IANA tzdata 20"), "{}", *VERSION);
+    fn version_names_the_tzdata_releases() {
+        let bundled = tz::db::bundled_release();
+        assert!(
+            VERSION.contains(&format!("IANA tzdata {bundled} bundled")),
+            "{}",
+            *VERSION
+        );
+        assert!(
+            LONG_VERSION.contains(&format!("bundled: IANA {bundled}")),
+            "{}",
+            *LONG_VERSION
+        );
+        assert!(
+            LONG_VERSION.contains("--tzdata auto uses 20"),
+            "{}",
+            *LONG_VERSION
+        );
+    }
+
+    #[test]
+    fn tzdata_choices_parse() {
+        let parse = |args: &[&str]| Cli::try_parse_from(args).map(|c| c.tzdata);
+        assert_eq!(parse(&["calfeed", "check"]).unwrap(), tz::Choice::Auto);
+        assert_eq!(
+            parse(&["calfeed", "check", "--tzdata", "bundled"]).unwrap(),
+            tz::Choice::Bundled
+        );
+        assert_eq!(
+            parse(&["calfeed", "--tzdata", "/tmp/zi", "check"]).unwrap(),
+            tz::Choice::Dir("/tmp/zi".into())
+        );
     }
 }

@@ -12,9 +12,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{
     DateTime, Datelike, Duration as ChronoDuration, LocalResult, NaiveDate, NaiveDateTime,
-    NaiveTime, Offset, TimeZone, Utc,
+    NaiveTime, TimeZone, Utc,
 };
-use chrono_tz::{OffsetName, Tz};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 use toml::value::{Datetime, Offset as TomlOffset};
@@ -24,7 +23,7 @@ use crate::diag::{self, Diagnostic};
 use crate::duration::Duration;
 use crate::model::{Calendar, Event, Feed, Moment, Status, TimezoneStyle, When};
 use crate::text::{self, Text};
-use crate::tz;
+use crate::tz::{self, Tzdb, WallTime, Zone};
 
 mod sections;
 mod times;
@@ -131,7 +130,14 @@ pub fn from_file(path: &Path) -> Result<(Loaded, String), LoadError> {
 /// let loaded = calfeed::load::parse(text).unwrap();
 /// assert_eq!(loaded.calendar.events[0].id, "busan");
 /// ```
+///
+/// Zones come from [`tz::database`]; [`parse_with`] takes another copy of the tz database.
 pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
+    parse_with(text, tz::database())
+}
+
+/// Validates the text of an `events.toml` against the zones of `db`.
+pub fn parse_with(text: &str, db: &'static Tzdb) -> Result<Loaded, Vec<Diagnostic>> {
     // A byte-order mark is not TOML; blank it without moving any offset.
     let owned;
     let text = if let Some(rest) = text.strip_prefix('\u{feff}') {
@@ -140,7 +146,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
     } else {
         text
     };
-    if let Some(outcome) = walk(text, &sections::split(text)) {
+    if let Some(outcome) = walk(text, &sections::split(text), db) {
         return outcome;
     }
     // A section did not parse on its own: parse the whole file at once, so that syntax errors
@@ -149,7 +155,7 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
         range: 0..text.len(),
         has_calendar: true,
     }];
-    walk(text, &whole).unwrap_or_else(|| Err(Vec::new()))
+    walk(text, &whole, db).unwrap_or_else(|| Err(Vec::new()))
 }
 
 /// Parses one section, or returns the TOML parser's errors about it.
@@ -170,7 +176,11 @@ fn parse_section<'t>(
 ///
 /// Returns `None` when a section does not parse on its own, so that the caller can parse the
 /// whole file instead; with a single section the TOML errors are the result.
-fn walk(text: &str, sections: &[sections::Section]) -> Option<Result<Loaded, Vec<Diagnostic>>> {
+fn walk(
+    text: &str,
+    sections: &[sections::Section],
+    db: &'static Tzdb,
+) -> Option<Result<Loaded, Vec<Diagnostic>>> {
     let single = sections.len() == 1;
     let syntax = |section: &sections::Section, errors: Vec<toml::de::Error>| {
         if !single {
@@ -196,6 +206,8 @@ fn walk(text: &str, sections: &[sections::Section]) -> Option<Result<Loaded, Vec
     };
     let mut loader = Loader {
         diagnostics: Vec::new(),
+        db,
+        disagreements: Vec::new(),
         text,
         lines: std::cell::OnceCell::new(),
         offset: 0,
@@ -241,7 +253,7 @@ fn walk(text: &str, sections: &[sections::Section]) -> Option<Result<Loaded, Vec
         language: calendar
             .as_ref()
             .map_or_else(|| "en".to_owned(), |c: &Calendar| c.language.clone()),
-        timezone: calendar.as_ref().map_or(Tz::UTC, |c| c.timezone),
+        timezone: calendar.as_ref().map_or(Zone::utc(), |c| c.timezone),
         default_duration: calendar
             .as_ref()
             .map_or(DEFAULT_DURATION, |c| c.default_duration),
@@ -280,6 +292,7 @@ fn walk(text: &str, sections: &[sections::Section]) -> Option<Result<Loaded, Vec
         );
     }
 
+    loader.warn_disagreements();
     let mut diagnostics = loader.diagnostics;
     sort(&mut diagnostics);
     Some(match calendar {
@@ -361,12 +374,16 @@ impl<'a, 'i> Fields<'a, 'i> {
 /// Settings of `[calendar]` that the rest of the file is checked against.
 struct Context {
     language: String,
-    timezone: Tz,
+    timezone: Zone,
     default_duration: Duration,
 }
 
 struct Loader<'t> {
     diagnostics: Vec<Diagnostic>,
+    /// The tz database zones are looked up in.
+    db: &'static Tzdb,
+    /// Times on which the tz database not chosen disagrees (see [`Tzdb::other`]).
+    disagreements: Vec<times::Disagreement>,
     text: &'t str,
     /// Line starts, built only when a message needs a line number.
     lines: std::cell::OnceCell<diag::LineIndex<'t>>,
@@ -564,7 +581,7 @@ impl Loader<'_> {
         };
         let context = Context {
             language: language.clone(),
-            timezone: Tz::UTC,
+            timezone: Zone::utc(),
             default_duration: DEFAULT_DURATION,
         };
         let name = self.required(&f, "name", "[calendar]", "name = \"Summit diplomacy\"");
@@ -572,7 +589,7 @@ impl Loader<'_> {
         let description = self.optional_text(&f, "description", &context, &mut ok);
         let timezone = match f.get("timezone") {
             Some(v) => self.timezone(v),
-            None => Some(Tz::UTC),
+            None => Some(Zone::utc()),
         };
         let domain = self
             .required(&f, "domain", "[calendar]", "domain = \"example.org\"")
@@ -637,6 +654,7 @@ impl Loader<'_> {
             default_duration: default_duration?,
             tentative_marker: tentative_marker?,
             cancelled_marker: cancelled_marker?,
+            tzdata: self.db.release_or_unknown().to_owned(),
             feeds: Vec::new(),
             events: Vec::new(),
         })

@@ -37,6 +37,7 @@ fn main() -> ExitCode {
 struct StdoutError(#[source] io::Error);
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    let tzdb = calfeed::tz::select(&cli.tzdata)?;
     match cli.command {
         Command::Check { file } => {
             let report = calfeed::check(&Options::new(&file))?;
@@ -72,10 +73,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut stderr = io::stderr().lock();
             let _ = writeln!(
                 stderr,
-                "Wrote {} {} to {}:",
+                "Wrote {} {} to {} (time zone data: {}):",
                 report.written.len(),
                 plural(report.written.len(), "feed"),
-                out.display()
+                out.display(),
+                tzdb.describe()
             );
             for w in &report.written {
                 let _ = writeln!(

@@ -4,8 +4,8 @@
 //! unambiguous, ends come after starts. Times are kept as distinct variants (all-day dates versus
 //! instants with the zone they are shown in), never as strings.
 
+use crate::tz::Zone;
 use chrono::{DateTime, NaiveDate, Utc};
-use chrono_tz::Tz;
 
 use crate::duration::Duration;
 use crate::text::Text;
@@ -18,7 +18,7 @@ pub struct Calendar {
     /// Calendar description (`DESCRIPTION`, `X-WR-CALDESC`).
     pub description: Option<Text>,
     /// Default zone of events without one (`X-WR-TIMEZONE`).
-    pub timezone: Tz,
+    pub timezone: Zone,
     /// Domain part of every UID.
     pub domain: String,
     /// Where the feeds are published, ending in `/`.
@@ -35,6 +35,9 @@ pub struct Calendar {
     pub tentative_marker: Text,
     /// Title prefix of cancelled events; empty to disable.
     pub cancelled_marker: Text,
+    /// The IANA tz database release the times were placed with, e.g. `2026f` (named in
+    /// `PRODID`).
+    pub tzdata: String,
     /// The `[[feed]]`s, in file order.
     pub feeds: Vec<Feed>,
     /// The events, in file order.
@@ -123,7 +126,7 @@ pub struct Event {
     /// When it happens.
     pub when: When,
     /// Where it happens, as a zone (also set for all-day events).
-    pub timezone: Tz,
+    pub timezone: Zone,
     /// Whether it takes place.
     pub status: Status,
     /// Place (`LOCATION`).
@@ -174,7 +177,7 @@ pub struct Moment {
     pub utc: DateTime<Utc>,
     /// The zone whose wall time is written with `TZID`, or `None` to write the instant in UTC
     /// (given as an offset without a zone, in a UTC zone, or a wall time that occurs twice).
-    pub zone: Option<Tz>,
+    pub zone: Option<Zone>,
 }
 
 impl Event {

@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
+use crate::tz::Zone;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
-use chrono_tz::Tz;
 
 use crate::ics::ContentWriter;
 use crate::model::{Calendar, Event, Feed, Moment, Status, TimezoneStyle, When};
@@ -18,7 +18,12 @@ use crate::text::Text;
 use crate::tz;
 
 /// The product identifier written to every feed.
-pub const PRODID: &str = concat!("-//calfeed//calfeed ", env!("CARGO_PKG_VERSION"), "//EN");
+pub fn prodid(tzdata: &str) -> String {
+    format!(
+        "-//calfeed//calfeed {} tzdata {tzdata}//EN",
+        env!("CARGO_PKG_VERSION")
+    )
+}
 
 /// One output file: its name and what it holds.
 #[derive(Debug, Clone)]
@@ -51,7 +56,7 @@ impl<'a> Prepared<'a> {
     pub fn new(calendar: &'a Calendar, stamp: DateTime<Utc>) -> Self {
         let mut sorted: Vec<&Event> = calendar.events.iter().collect();
         sorted.sort_by(|a, b| (a.sort_key(), &a.id).cmp(&(b.sort_key(), &b.id)));
-        let mut earliest: BTreeMap<&'static str, (Tz, DateTime<Utc>)> = BTreeMap::new();
+        let mut earliest: BTreeMap<&'static str, (Zone, DateTime<Utc>)> = BTreeMap::new();
         if calendar.timezones == TimezoneStyle::Vtimezone {
             for event in &sorted {
                 for moment in zoned_moments(event) {
@@ -117,7 +122,7 @@ impl<'a> Prepared<'a> {
         let mut w = ContentWriter::new(out);
         w.line("BEGIN:VCALENDAR")?;
         w.line("VERSION:2.0")?;
-        w.text("PRODID", &[], PRODID)?;
+        w.text("PRODID", &[], &prodid(&cal.tzdata))?;
         w.line("CALSCALE:GREGORIAN")?;
         let name = view.title.get(view.language, &cal.language);
         w.text("NAME", &language_param(name.language), name.text)?;
@@ -260,7 +265,7 @@ impl<'a> Prepared<'a> {
     ) -> io::Result<()> {
         match moment.zone {
             Some(zone) if self.calendar.timezones == TimezoneStyle::Vtimezone => {
-                let local = moment.utc.with_timezone(&zone).naive_local();
+                let local = zone.to_local(moment.utc);
                 w.property(
                     name,
                     &[("TZID", zone.name())],
@@ -348,8 +353,17 @@ mod tests {
     }
 
     #[test]
-    fn prodid_names_the_version() {
-        assert!(PRODID.starts_with("-//calfeed//calfeed "));
-        assert!(PRODID.ends_with("//EN"));
+    fn prodid_names_the_tzdata_release_the_feed_was_made_with() {
+        let text = "[calendar]\nname = \"x\"\ndomain = \"example.org\"\n";
+        let loaded = crate::load::parse_with(text, crate::tz::Tzdb::bundled()).unwrap();
+        let stamp = DateTime::from_timestamp(0, 0).unwrap();
+        let prepared = Prepared::new(&loaded.calendar, stamp);
+        let ics = String::from_utf8(prepared.write(&prepared.all(), Vec::new()).unwrap()).unwrap();
+        let release = crate::tz::db::bundled_release();
+        let expected = format!(
+            "PRODID:-//calfeed//calfeed {} tzdata {release}//EN\r\n",
+            env!("CARGO_PKG_VERSION")
+        );
+        assert!(ics.contains(&expected), "{ics}");
     }
 }

@@ -45,18 +45,17 @@ impl RawTime {
 pub(super) const SUPPORTED_YEARS: (i32, i32) = (1900, 9999);
 
 /// Adds `duration` to `start`: days as nominal days in `zone`, then seconds as elapsed time.
-pub(super) fn add_duration(start: Moment, duration: Duration, zone: Tz) -> Moment {
+pub(super) fn add_duration(start: Moment, duration: Duration, zone: Zone) -> Moment {
     let shown = start.zone.unwrap_or(zone);
     let after_days = if duration.days == 0 {
         start.utc
     } else {
-        let wall =
-            start.utc.with_timezone(&shown).naive_local() + ChronoDuration::days(duration.days);
-        tz::resolve_wall_time(shown, wall)
+        let wall = shown.to_local(start.utc) + ChronoDuration::days(duration.days);
+        shown.resolve_rfc(wall)
     };
     let utc = after_days + ChronoDuration::seconds(duration.seconds);
     // A wall time that occurs twice is written in UTC, like the start it came from.
-    let zone = if start.zone.is_none() || tz::is_repeated_wall_time(shown, utc) {
+    let zone = if start.zone.is_none() || shown.is_repeated(utc) {
         None
     } else {
         written_zone(shown)
@@ -65,23 +64,35 @@ pub(super) fn add_duration(start: Moment, duration: Duration, zone: Tz) -> Momen
 }
 
 /// The zone to write a wall time in, or `None` for UTC zones (written as `...Z`).
-pub(super) fn written_zone(zone: Tz) -> Option<Tz> {
-    (!tz::is_utc(zone)).then_some(zone)
+pub(super) fn written_zone(zone: Zone) -> Option<Zone> {
+    (!zone.is_utc()).then_some(zone)
 }
 
-/// The wall-clock readings just before and just after the gap that swallows `local`.
-pub(super) fn gap_around(zone: Tz, local: NaiveDateTime) -> (NaiveDateTime, NaiveDateTime) {
-    let utc = tz::resolve_wall_time(zone, local);
-    let offset_after = zone.offset_from_utc_datetime(&utc.naive_utc()).fix();
-    let offset_before = zone
-        .offset_from_utc_datetime(&(utc.naive_utc() - ChronoDuration::hours(24)))
-        .fix();
-    let change = i64::from(offset_after.local_minus_utc() - offset_before.local_minus_utc());
-    // The gap starts at the transition instant, read with the old offset.
-    let transition = tz::transition_before(zone, utc);
-    let start = transition.naive_utc()
-        + ChronoDuration::seconds(i64::from(offset_before.local_minus_utc()));
-    (start, start + ChronoDuration::seconds(change))
+/// An offset as written in TOML and RFC 3339: `+09:00`, `-04:00`, `-00:44:30`.
+pub(super) fn offset_text(seconds: i32) -> String {
+    let sign = if seconds < 0 { '-' } else { '+' };
+    let a = seconds.unsigned_abs();
+    let (h, m, s) = (a / 3600, a / 60 % 60, a % 60);
+    if s == 0 {
+        format!("{sign}{h:02}:{m:02}")
+    } else {
+        format!("{sign}{h:02}:{m:02}:{s:02}")
+    }
+}
+
+/// A start or end that the copy of the tz database not chosen places at another instant.
+#[derive(Debug, Clone)]
+pub(super) struct Disagreement {
+    /// The `start` or `end` value, in the file.
+    span: Range<usize>,
+    /// The line it is on.
+    line: usize,
+    /// The wall time and zone, as written in the feed.
+    local: NaiveDateTime,
+    zone: &'static str,
+    /// The offset in the chosen and in the other database (`None`: not a valid time there).
+    chosen: i32,
+    other: Option<i32>,
 }
 
 impl Loader<'_> {
@@ -89,7 +100,7 @@ impl Loader<'_> {
     pub(super) fn when(
         &mut self,
         f: &Fields<'_, '_>,
-        event_zone: Option<Tz>,
+        event_zone: Option<Zone>,
         cal: &Context,
     ) -> Option<When> {
         let start_value = self.required(f, "start", "[[event]]", "start = 2025-10-28T10:00:00")?;
@@ -184,6 +195,9 @@ impl Loader<'_> {
                     (None, Some((duration, _))) => add_duration(start_moment, duration?, zone),
                     (None, None) => add_duration(start_moment, cal.default_duration, zone),
                 };
+                self.compare_databases(start_moment, start_value.span());
+                let end_span = end_value.map_or_else(|| start_value.span(), |v| v.span());
+                self.compare_databases(end_moment, end_span);
                 self.supported(
                     When::Timed {
                         start: start_moment,
@@ -193,6 +207,77 @@ impl Loader<'_> {
                 )
             }
         }
+    }
+
+    /// Notes a zoned time that the copy of the tz database not chosen places elsewhere.
+    fn compare_databases(&mut self, moment: Moment, span: Range<usize>) {
+        let (Some(zone), Some(other)) = (moment.zone, self.db.other()) else {
+            return;
+        };
+        let Some(other_zone) = other.zone(zone.name()) else {
+            return;
+        };
+        let local = zone.to_local(moment.utc);
+        let chosen = zone.offset_at(moment.utc);
+        let other_offset = match other_zone.resolve(local) {
+            WallTime::Single(utc) => Some(chosen + (moment.utc - utc).num_seconds() as i32),
+            _ => None,
+        };
+        if other_offset != Some(chosen) {
+            let span = self.absolute(span);
+            let line = self.line_of(span.start);
+            self.disagreements.push(Disagreement {
+                span,
+                line,
+                local,
+                zone: zone.name(),
+                chosen,
+                other: other_offset,
+            });
+        }
+    }
+
+    /// One warning listing every time on which the two copies of the tz database disagree.
+    pub(super) fn warn_disagreements(&mut self) {
+        let (Some(first), Some(other)) = (self.disagreements.first(), self.db.other()) else {
+            return;
+        };
+        let chosen_name = self.db.describe();
+        let other_name = other.describe();
+        let mut list = String::new();
+        for d in &self.disagreements {
+            let other = d
+                .other
+                .map_or_else(|| "not a valid time".to_owned(), offset_text);
+            list.push_str(&format!(
+                "\n  line {}: {} {}: {} with {}, {} with {}",
+                d.line,
+                d.local.format("%Y-%m-%dT%H:%M:%S"),
+                d.zone,
+                offset_text(d.chosen),
+                self.db.release_or_unknown(),
+                other,
+                self.db
+                    .other()
+                    .map_or("the other", |o| o.release_or_unknown()),
+            ));
+        }
+        let count = self.disagreements.len();
+        let diagnostic = Diagnostic::warning(
+            first.span.clone(),
+            format!(
+                "the time zone data in use ({chosen_name}) and the other copy ({other_name}) \
+                 disagree about {count} {}",
+                if count == 1 { "time" } else { "times" }
+            ),
+        )
+        .with_label("placed differently by the other release")
+        .with_help(format!(
+            "calfeed uses the newer release; clients with the older one may show these at \
+             other times:{list}\nchoose the data explicitly with --tzdata bundled|system|DIR"
+        ));
+        // Spans here are already absolute; push without the section offset.
+        self.diagnostics.push(diagnostic);
     }
 
     /// Refuses events outside the years iCalendar and the tz data can express well.
@@ -344,64 +429,74 @@ impl Loader<'_> {
         &mut self,
         raw: RawTime,
         v: &Value<'_>,
-        zone: Tz,
+        zone: Zone,
         zone_given: bool,
     ) -> Option<Moment> {
         match raw {
             RawTime::Date(_) => None,
-            RawTime::Local(local) => {
-                match zone.from_local_datetime(&local) {
-                    LocalResult::Single(t) => Some(Moment {
-                        utc: t.with_timezone(&Utc),
-                        zone: written_zone(zone),
-                    }),
-                    LocalResult::None => {
-                        let (before, after) = gap_around(zone, local);
-                        self.push(
+            RawTime::Local(local) => match zone.resolve(local) {
+                WallTime::Single(utc) => Some(Moment {
+                    utc,
+                    zone: written_zone(zone),
+                }),
+                WallTime::Skipped { from, to, .. } => {
+                    self.push(
                         Diagnostic::error(
                             v.span(),
-                            format!("{} does not exist in {}", local.format("%Y-%m-%dT%H:%M:%S"), zone.name()),
+                            format!(
+                                "{} does not exist in {}",
+                                local.format("%Y-%m-%dT%H:%M:%S"),
+                                zone.name()
+                            ),
                         )
                         .with_label("skipped when the clocks go forward")
                         .with_help(format!(
                             "on {} the clocks jump from {} to {}; choose a time outside that gap",
                             local.date(),
-                            before.format("%H:%M"),
-                            after.format("%H:%M"),
+                            from.format("%H:%M"),
+                            to.format("%H:%M"),
                         )),
                     );
-                        None
-                    }
-                    LocalResult::Ambiguous(first, second) => {
-                        let f = first.offset().fix();
-                        let s = second.offset().fix();
-                        let local_text = local.format("%Y-%m-%dT%H:%M:%S");
-                        self.push(
-                            Diagnostic::error(
-                                v.span(),
-                                format!("{local_text} happens twice in {}", zone.name()),
-                            )
-                            .with_label("the clocks go back over this time")
-                            .with_help(format!(
-                                "add the offset to say which one you mean:\n\
-                             {local_text}{f} for the first ({}), or\n\
-                             {local_text}{s} for the second ({})",
-                                first.offset().abbreviation().unwrap_or("earlier"),
-                                second.offset().abbreviation().unwrap_or("later"),
-                            )),
-                        );
-                        None
-                    }
+                    None
                 }
-            }
+                WallTime::Repeated { first, second } => {
+                    let local_text = local.format("%Y-%m-%dT%H:%M:%S");
+                    let abbreviation = |state: tz::State, fallback: &'static str| {
+                        let name = state.name.as_str().to_owned();
+                        if name.is_empty() {
+                            fallback.to_owned()
+                        } else {
+                            name
+                        }
+                    };
+                    self.push(
+                        Diagnostic::error(
+                            v.span(),
+                            format!("{local_text} happens twice in {}", zone.name()),
+                        )
+                        .with_label("the clocks go back over this time")
+                        .with_help(format!(
+                            "add the offset to say which one you mean:\n\
+                             {local_text}{} for the first ({}), or\n\
+                             {local_text}{} for the second ({})",
+                            offset_text(first.1.offset),
+                            abbreviation(first.1, "earlier"),
+                            offset_text(second.1.offset),
+                            abbreviation(second.1, "later"),
+                        )),
+                    );
+                    None
+                }
+            },
             RawTime::Offset(t) => {
                 let utc = t.with_timezone(&Utc);
                 if !zone_given {
                     return Some(Moment { utc, zone: None });
                 }
-                let actual = zone.offset_from_utc_datetime(&utc.naive_utc()).fix();
-                if actual != *t.offset() {
-                    let wall = utc.with_timezone(&zone).naive_local();
+                let actual_seconds = zone.offset_at(utc);
+                if actual_seconds != t.offset().local_minus_utc() {
+                    let actual = offset_text(actual_seconds);
+                    let wall = zone.to_local(utc);
                     self.push(
                         Diagnostic::error(
                             v.span(),
@@ -424,7 +519,7 @@ impl Loader<'_> {
                 }
                 Some(Moment {
                     utc,
-                    zone: if tz::is_repeated_wall_time(zone, utc) {
+                    zone: if zone.is_repeated(utc) {
                         None
                     } else {
                         written_zone(zone)

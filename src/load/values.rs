@@ -433,15 +433,15 @@ impl Loader<'_> {
         }
     }
 
-    pub(super) fn timezone(&mut self, v: &Value<'_>) -> Option<Tz> {
+    pub(super) fn timezone(&mut self, v: &Value<'_>) -> Option<Zone> {
         let name = self.string(v, "timezone")?;
-        match name.parse::<Tz>() {
-            Ok(zone) => Some(zone),
-            Err(_) => {
+        match self.db.zone(&name) {
+            Some(zone) => Some(zone),
+            None => {
                 self.push(
                     Diagnostic::error(v.span(), format!("unknown timezone `{name}`"))
                         .with_label("not an IANA timezone")
-                        .with_help(match tz::suggest(&name) {
+                        .with_help(match self.db.suggest(&name) {
                             Some(s) => format!("did you mean `{s}`?"),
                             None => "use an IANA timezone name such as `Asia/Tokyo`, `America/New_York` or `UTC`".to_owned(),
                         }),

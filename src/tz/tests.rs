@@ -1,11 +1,20 @@
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
+
+use super::vtimezone::SCAN_UNTIL;
+use super::zone::naive;
 use super::*;
 
 fn at(s: &str) -> DateTime<Utc> {
     s.parse().expect("test instants parse")
 }
 
-fn zone(name: &str) -> Tz {
-    name.parse().expect("test zones exist")
+fn zone(name: &str) -> Zone {
+    Tzdb::bundled().zone(name).expect("test zones exist")
+}
+
+fn all_zones() -> impl Iterator<Item = Zone> {
+    let db = Tzdb::bundled();
+    db.names().iter().filter_map(|n| db.zone(n))
 }
 
 fn text(v: &Vtimezone) -> String {
@@ -126,23 +135,24 @@ fn israel_friday_before_last_sunday_uses_a_weekday_window() {
 #[test]
 fn repeated_and_missing_wall_times() {
     let ny = zone("America/New_York");
-    assert!(is_repeated_wall_time(ny, at("2025-11-02T05:30:00Z")));
-    assert!(is_repeated_wall_time(ny, at("2025-11-02T06:30:00Z")));
-    assert!(!is_repeated_wall_time(ny, at("2025-11-02T07:30:00Z")));
+    assert!(ny.is_repeated(at("2025-11-02T05:30:00Z")));
+    assert!(ny.is_repeated(at("2025-11-02T06:30:00Z")));
+    assert!(!ny.is_repeated(at("2025-11-02T07:30:00Z")));
     let gap = NaiveDate::from_ymd_opt(2026, 3, 8)
         .unwrap()
         .and_hms_opt(2, 30, 0)
         .unwrap();
-    assert_eq!(resolve_wall_time(ny, gap), at("2026-03-08T07:30:00Z"));
+    assert_eq!(ny.resolve_rfc(gap), at("2026-03-08T07:30:00Z"));
     let twice = NaiveDate::from_ymd_opt(2025, 11, 2)
         .unwrap()
         .and_hms_opt(1, 30, 0)
         .unwrap();
-    assert_eq!(resolve_wall_time(ny, twice), at("2025-11-02T05:30:00Z"));
+    assert_eq!(ny.resolve_rfc(twice), at("2025-11-02T05:30:00Z"));
 }
 
 #[test]
 fn suggestions_for_misspelt_zones() {
+    let suggest = |name| Tzdb::bundled().suggest(name);
     assert_eq!(suggest("Asia/Seol"), Some("Asia/Seoul"));
     assert_eq!(suggest("asia/seoul"), Some("Asia/Seoul"));
     assert_eq!(suggest("Seoul"), Some("Asia/Seoul"));
@@ -201,19 +211,19 @@ fn offset_from_onsets(onsets: &[(i64, i32)], t: i64) -> Option<i32> {
     i.checked_sub(1).map(|i| onsets[i].1)
 }
 
-/// Every zone's generated VTIMEZONE, expanded by the RFC's rules, gives chrono-tz's offset at
+/// Every zone's generated VTIMEZONE, expanded by the RFC's rules, gives the database's offset at
 /// every transition (both sides) and on the first of every month from 1970 to 2099.
 /// (The interop suite checks the same through parsers calfeed did not write.)
 #[test]
 fn every_zone_round_trips_through_its_vtimezone() {
     let from = at("1970-01-01T00:00:00Z");
     let mut checked = 0;
-    for &zone in TZ_VARIANTS.iter() {
+    for zone in all_zones() {
         let v = vtimezone(zone, from);
         let expanded = onsets(&v);
         let samples = sample_instants(zone, 0, SCAN_UNTIL);
         for t in samples {
-            let expected = state_at(zone, t).offset;
+            let expected = zone.state_at(t).offset;
             assert_eq!(
                 offset_from_onsets(&expanded, t),
                 Some(expected),
@@ -227,11 +237,11 @@ fn every_zone_round_trips_through_its_vtimezone() {
     assert!(checked > 500_000, "{checked}");
 }
 
-/// Rules still in force when chrono-tz's table ends stay open-ended, so feeds stay right after
+/// Rules still in force at the end of the scan stay open-ended, so feeds stay right after
 /// 2099; zones that dropped daylight time get no open-ended rule.
 #[test]
 fn current_rules_are_open_ended_and_ended_rules_are_not() {
-    for &zone in TZ_VARIANTS.iter() {
+    for zone in all_zones() {
         let v = vtimezone(zone, at("2025-01-01T00:00:00Z"));
         let open = v
             .observances
@@ -281,4 +291,130 @@ fn regression_until_read_as_local_time_keeps_the_last_onset() {
         expanded.last(),
         Some(&(at("2009-10-31T18:00:00Z").timestamp(), 5 * 3600))
     );
+}
+
+fn wall(s: &str) -> NaiveDateTime {
+    s.parse().expect("test wall times parse")
+}
+
+/// The changes of the 2026 releases, with the offsets Python's zoneinfo gives from 2026f.
+#[test]
+fn changes_of_2026_are_in_the_bundled_data() {
+    let offset = |name: &str, local: &str| {
+        let zone = zone(name);
+        match zone.resolve(wall(local)) {
+            WallTime::Single(utc) => zone.offset_at(utc) / 60,
+            other => panic!("{name} {local}: {other:?}"),
+        }
+    };
+    // 2026b: British Columbia stays on -07 from 2026-11-01.
+    assert_eq!(
+        zone("America/Vancouver").resolve(wall("2026-12-10T10:00:00")),
+        WallTime::Single(at("2026-12-10T17:00:00Z"))
+    );
+    // 2026c: Alberta stays on -06; Morocco on +00 from 2026-09-20.
+    assert_eq!(offset("America/Edmonton", "2027-01-15T09:00:00"), -6 * 60);
+    assert_eq!(offset("Africa/Casablanca", "2026-10-15T12:00:00"), 0);
+    assert_eq!(offset("Africa/Casablanca", "2027-06-15T12:00:00"), 0);
+    // Cuba.
+    assert_eq!(offset("America/Havana", "2026-12-15T18:00:00"), -4 * 60);
+    // 2026a: Moldova changes at 03:00 local since 2022, so 02:30 exists and 03:30 does not.
+    assert_eq!(offset("Europe/Chisinau", "2026-03-29T02:30:00"), 2 * 60);
+    assert_eq!(
+        zone("Europe/Chisinau").resolve(wall("2026-03-29T03:30:00")),
+        WallTime::Skipped {
+            from: wall("2026-03-29T03:00:00"),
+            to: wall("2026-03-29T04:00:00"),
+            offset_before: 2 * 3600,
+        }
+    );
+}
+
+#[test]
+fn vancouver_vtimezone_ends_its_daylight_rule_in_2026() {
+    let v = vtimezone(zone("America/Vancouver"), at("2026-06-01T00:00:00Z"));
+    assert!(
+        v.observances
+            .iter()
+            .all(|o| o.rule.is_none_or(|r| r.until.is_some())),
+        "{}",
+        text(&v)
+    );
+    let expanded = onsets(&v);
+    assert_eq!(
+        offset_from_onsets(&expanded, at("2026-12-10T17:00:00Z").timestamp()),
+        Some(-7 * 3600)
+    );
+}
+
+#[test]
+fn releases_are_ordered() {
+    use super::db::is_newer;
+    assert!(is_newer("2026f", "2025b"));
+    assert!(is_newer("2026b", "2026a"));
+    assert!(is_newer("2026aa", "2026z"));
+    assert!(!is_newer("2026f", "2026f"));
+    assert!(!is_newer("garbage", "2026f"));
+    assert!(is_newer("2020a", "garbage"));
+}
+
+#[test]
+fn a_folder_says_its_release_in_tzdata_zi_or_version_file() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(db::release_of_dir(dir.path()), None);
+    std::fs::write(dir.path().join("+VERSION"), "2024a\n").unwrap();
+    assert_eq!(db::release_of_dir(dir.path()).as_deref(), Some("2024a"));
+    std::fs::write(
+        dir.path().join("tzdata.zi"),
+        "# version 2025b\n# ddeps x\nZ A 0 - A\n",
+    )
+    .unwrap();
+    assert_eq!(db::release_of_dir(dir.path()).as_deref(), Some("2025b"));
+    std::fs::write(dir.path().join("tzdata.zi"), "# version banana\n").unwrap();
+    assert_eq!(db::release_of_dir(dir.path()).as_deref(), Some("2024a"));
+}
+
+#[test]
+fn missing_or_empty_folders_are_errors_that_name_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope");
+    let error = Tzdb::from_dir(&missing).unwrap_err();
+    assert!(
+        error.to_string().contains(&*missing.to_string_lossy()),
+        "{error}"
+    );
+    let error = Tzdb::from_dir(dir.path()).unwrap_err();
+    assert!(matches!(error, TzdataError::Empty { .. }), "{error}");
+    let file = dir.path().join("file");
+    std::fs::write(&file, "x").unwrap();
+    assert!(matches!(
+        Tzdb::from_dir(&file).unwrap_err(),
+        TzdataError::NotAFolder { .. }
+    ));
+}
+
+#[test]
+fn numeric_abbreviations_are_left_out() {
+    let kathmandu = zone("Asia/Kathmandu");
+    assert_eq!(
+        kathmandu
+            .state_at(at("2026-01-01T00:00:00Z").timestamp())
+            .name
+            .as_str(),
+        ""
+    );
+    let seoul = zone("Asia/Seoul");
+    assert_eq!(
+        seoul
+            .state_at(at("2026-01-01T00:00:00Z").timestamp())
+            .name
+            .as_str(),
+        "KST"
+    );
+}
+
+#[test]
+fn utc_exists_whatever_the_database() {
+    assert!(Zone::utc().is_utc());
+    assert_eq!(Zone::utc().offset_at(at("2026-01-01T00:00:00Z")), 0);
 }

@@ -206,12 +206,32 @@ fn usage_errors_exit_with_2() {
 }
 
 #[test]
-fn version_names_the_tzdata_release() {
-    let output = calfeed().arg("--version").output().unwrap();
+fn version_names_the_tzdata_releases() {
+    let release = calfeed::tz::db::bundled_release();
+    let output = calfeed().arg("-V").output().unwrap();
     assert!(output.status.success());
     let text = stdout(&output);
     assert!(text.starts_with("calfeed "), "{text}");
-    assert!(text.contains("(IANA tzdata 20"), "{text}");
+    assert!(
+        text.contains(&format!("(IANA tzdata {release} bundled)")),
+        "{text}"
+    );
+
+    // The long form also names the system's release and the one `auto` takes.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("tzdata.zi"), "# version 2099z\n").unwrap();
+    let output = calfeed()
+        .arg("--version")
+        .env("TZDIR", dir.path())
+        .output()
+        .unwrap();
+    let text = stdout(&output);
+    assert!(text.contains(&format!("bundled: IANA {release}")), "{text}");
+    assert!(
+        text.contains(&format!("system:  IANA 2099z in {}", dir.path().display())),
+        "{text}"
+    );
+    assert!(text.contains("--tzdata auto uses 2099z (system)"), "{text}");
 }
 
 #[test]

@@ -13,10 +13,12 @@ pub fn fixture(relative: &str) -> PathBuf {
     root().join("tests/fixtures").join(relative)
 }
 
-/// The `calfeed` binary with a fixed `SOURCE_DATE_EPOCH` (2026-01-01T00:00:00Z).
+/// The `calfeed` binary with a fixed `SOURCE_DATE_EPOCH` (2026-01-01T00:00:00Z), reading the
+/// time zone data inside calfeed whatever the machine has.
 pub fn calfeed() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_calfeed"));
     command.env("SOURCE_DATE_EPOCH", "1767225600");
+    command.env("CALFEED_TZDATA", "bundled");
     command
 }
 
@@ -91,6 +93,14 @@ pub fn files(dir: &Path) -> Vec<String> {
 ///
 /// The parsers come from `tests/interop/setup.sh`, which the README's test command runs.
 pub fn run_checker(program: &str, args: &[&std::ffi::OsStr]) -> String {
+    // Python scripts run in the environment setup.sh made, with the pinned packages.
+    let venv_python = root().join("tests/interop/.venv/bin/python3");
+    let program = if program == "python3" && venv_python.exists() {
+        venv_python.to_string_lossy().into_owned()
+    } else {
+        program.to_owned()
+    };
+    let program = program.as_str();
     let output = Command::new(program)
         .args(args)
         .current_dir(root())

@@ -71,6 +71,7 @@ invalid! {
     duplicate_id => "duplicate-id",
     dst_ambiguous => "dst-ambiguous",
     dst_gap => "dst-gap",
+    dst_gap_chisinau_2026 => "chisinau-gap",
     empty_title => "empty-title",
     end_and_duration => "end-and-duration",
     end_before_start => "end-before-start",

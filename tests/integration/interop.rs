@@ -9,11 +9,10 @@ use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::fs;
 
-use chrono::{DateTime, LocalResult, NaiveDate, TimeZone};
-use chrono_tz::TZ_VARIANTS;
+use chrono::{DateTime, NaiveDate};
 
 use calfeed::ics::ContentWriter;
-use calfeed::tz;
+use calfeed::tz::{self, Tzdb, WallTime};
 
 use crate::common::{build, fixture, root, run_checker};
 
@@ -28,6 +27,8 @@ fn check_fixture(path: &std::path::Path) -> String {
             path.as_os_str(),
             OsStr::new("--out"),
             out.path().as_os_str(),
+            OsStr::new("--tzdata-release"),
+            OsStr::new(tz::db::bundled_release()),
         ],
     );
     println!("{report}");
@@ -37,6 +38,12 @@ fn check_fixture(path: &std::path::Path) -> String {
 #[test]
 fn zone_edge_cases_read_the_same_in_three_parsers() {
     let report = check_fixture(&fixture("valid/zones.toml"));
+    assert!(report.contains("mismatches: none"), "{report}");
+}
+
+#[test]
+fn zone_changes_of_2026_read_the_same_in_three_parsers() {
+    let report = check_fixture(&fixture("valid/tz2026.toml"));
     assert!(report.contains("mismatches: none"), "{report}");
 }
 
@@ -58,10 +65,11 @@ fn the_default_dataset_reads_the_same_in_three_parsers() {
     assert!(report.contains("mismatches: none"), "{report}");
 }
 
-/// Every zone chrono-tz knows, as a generated VTIMEZONE valid from 1970, must give chrono-tz's
-/// offset at sampled instants from 1970 to 2037: the first of every month, and one second
-/// before, at and after every transition. Python `icalendar` and libical are asked for the offset
-/// at each UTC instant; all three parsers convert each unambiguous wall time back to UTC.
+/// Every zone of the bundled tz database, as a generated VTIMEZONE valid from 1970, must give
+/// the offset Python's zoneinfo gives (from the same IANA release) at sampled instants from 1970
+/// to 2037: the first of every month, and one second before, at and after every transition.
+/// Python `icalendar` and libical are asked for the offset at each UTC instant; all three
+/// parsers convert each unambiguous wall time back to UTC.
 #[test]
 fn every_zone_sweeps_1970_to_2037_through_independent_parsers() {
     let dir = tempfile::tempdir().unwrap();
@@ -77,7 +85,9 @@ fn every_zone_sweeps_1970_to_2037_through_independent_parsers() {
     w.line("VERSION:2.0").unwrap();
     w.line("PRODID:-//calfeed//zone sweep//EN").unwrap();
     let mut samples = String::from("{\"zones\":[");
-    for (i, &zone) in TZ_VARIANTS.iter().enumerate() {
+    let db = Tzdb::bundled();
+    let zones: Vec<tz::Zone> = db.names().iter().filter_map(|n| db.zone(n)).collect();
+    for (i, &zone) in zones.iter().enumerate() {
         for line in tz::vtimezone(zone, from).lines() {
             w.line(&line).unwrap();
         }
@@ -87,10 +97,9 @@ fn every_zone_sweeps_1970_to_2037_through_independent_parsers() {
         }
         let _ = write!(samples, "{{\"tzid\":\"{}\",\"samples\":[", zone.name());
         for (j, t) in instants.iter().enumerate() {
-            let local = zone.timestamp_opt(*t, 0).unwrap();
-            let wall = local.naive_local();
-            let unique = matches!(zone.from_local_datetime(&wall), LocalResult::Single(_));
-            let offset = tz::state_at(zone, *t).offset;
+            let wall = zone.to_local(DateTime::from_timestamp(*t, 0).unwrap());
+            let unique = matches!(zone.resolve(wall), WallTime::Single(_));
+            let offset = zone.state_at(*t).offset;
             if j > 0 {
                 samples.push(',');
             }
@@ -117,11 +126,13 @@ fn every_zone_sweeps_1970_to_2037_through_independent_parsers() {
             ics.as_os_str(),
             OsStr::new("--samples"),
             json.as_os_str(),
+            OsStr::new("--tzdata-release"),
+            OsStr::new(tz::db::bundled_release()),
         ],
     );
     println!("{report}");
     assert!(
-        report.contains(&format!("{} zones", TZ_VARIANTS.len())),
+        report.contains(&format!("{} zones", zones.len())),
         "{report}"
     );
 }

@@ -8,3 +8,4 @@ mod errors;
 mod interop;
 mod robustness;
 mod snapshots;
+mod tzdata;

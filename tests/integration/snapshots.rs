@@ -27,6 +27,12 @@ fn zone_edge_cases() {
     insta::assert_snapshot!("zones-all", feed("valid/zones.toml", "all.ics"));
 }
 
+/// The places whose clocks changed in 2026: their VTIMEZONEs as the bundled data has them.
+#[test]
+fn zone_changes_of_2026() {
+    insta::assert_snapshot!("tz2026-all", feed("valid/tz2026.toml", "all.ics"));
+}
+
 #[test]
 fn utc_style() {
     insta::assert_snapshot!("utc-style-all", feed("valid/utc-style.toml", "all.ics"));

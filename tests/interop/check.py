@@ -626,11 +626,26 @@ def main(argv: list[str] | None = None) -> int:
                     help="where libical_instants is compiled (default: target/interop)")
     ap.add_argument("--parsers", default=",".join(PARSERS),
                     help="comma-separated subset of " + ", ".join(PARSERS))
+    ap.add_argument("--tzdata-release",
+                    help="the IANA release the feeds were built with; the expectations must "
+                         "come from the same one (exit 2 otherwise)")
+    ap.add_argument("--zoneinfo", type=Path,
+                    help="compute expectations from this folder of TZif files (before the "
+                         "tzdata package), as calfeed --tzdata DIR reads it")
     args = ap.parse_args(argv)
 
     parsers = [p.strip() for p in args.parsers.split(",") if p.strip()]
     if not parsers or any(p not in PARSERS for p in parsers):
         ap.error(f"--parsers takes names from {', '.join(PARSERS)}")
+    if args.tzdata_release is not None and args.tzdata_release != tzdata.IANA_VERSION:
+        print(f"check.py: the feeds were built with IANA tzdata {args.tzdata_release}, but the "
+              f"expectations would come from {tzdata.IANA_VERSION} (python tzdata "
+              f"{tzdata.__version__}); pin tzdata to the same release in "
+              f"tests/interop/requirements.txt", file=sys.stderr)
+        return 2
+    if args.zoneinfo is not None:
+        zoneinfo.reset_tzpath(to=(str(args.zoneinfo.resolve()),))
+        zoneinfo.ZoneInfo.clear_cache()
     try:
         with open(args.toml, "rb") as f:
             model = Model(tomllib.load(f))

@@ -6,7 +6,8 @@
 #   Debian:  libical-dev + pkg-config + a C compiler (libical_instants.c and
 #            libical_offsets.c are compiled on demand by check.py and sweep.py),
 #            python3-pip if pip is missing
-#   Python:  requirements.txt (icalendar, tzdata) into $PYTHON (default python3)
+#   Python:  requirements.txt (icalendar, tzdata) into a virtual environment,
+#            tests/interop/.venv, made with $PYTHON (default python3)
 #   Node:    npm ci (ical.js from package-lock.json); node itself must be present
 set -euo pipefail
 
@@ -23,8 +24,9 @@ for pkg in libical-dev pkg-config gcc libc6-dev; do
         missing+=("$pkg")
     fi
 done
-if ! "$python" -m pip --version >/dev/null 2>&1; then
-    missing+=(python3-pip)
+venv="$here/.venv"
+if [ ! -x "$venv/bin/python3" ] && ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    missing+=(python3-venv)
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
     echo "setup.sh: apt-get install ${missing[*]}"
@@ -34,10 +36,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 pkg-config --exists libical || { echo "setup.sh: libical not found by pkg-config" >&2; exit 1; }
 
-# Debian's own python3 is "externally managed" (PEP 668); this harness installs its
-# pinned packages into it anyway, as it does on CI machines that are thrown away.
-PIP_BREAK_SYSTEM_PACKAGES=1 "$python" -m pip install -q --disable-pip-version-check \
-    --root-user-action=ignore -r "$here/requirements.txt"
+# The pinned packages live in their own environment, whatever the system's Python has.
+[ -x "$venv/bin/python3" ] || "$python" -m venv "$venv"
+"$venv/bin/python3" -m pip install -q --disable-pip-version-check -r "$here/requirements.txt"
+python="$venv/bin/python3"
 
 command -v node >/dev/null || { echo "setup.sh: node (20 or later) is required" >&2; exit 1; }
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)

@@ -46,12 +46,18 @@ import sys
 import tempfile
 import threading
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from icalendar import Calendar
+import zoneinfo
 
-from clibs import compile_libical_program
+# The expected offsets come from the pinned `tzdata` package only, never the OS tz files.
+zoneinfo.reset_tzpath(to=())
+import tzdata  # noqa: E402  (after reset_tzpath on purpose; fails loudly if missing)
+
+from icalendar import Calendar  # noqa: E402
+
+from clibs import compile_libical_program  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -121,6 +127,38 @@ def check_samples_file(zones: list[dict], tally: Tally) -> None:
             if want != wall:
                 tally.fail({"tzid": zone["tzid"], "check": "wall==unix+offset", "unix": unix,
                             "wall": wall, "offset": offset, "expected": want, "got": wall})
+
+
+def check_zoneinfo(zones: list[dict], tally: Tally) -> None:
+    """The samples must be what Python's zoneinfo says, from the same tz release: the offset
+    at every instant, and whether its wall time occurs once."""
+    for zone in zones:
+        tzid = zone["tzid"]
+        try:
+            zi = zoneinfo.ZoneInfo(tzid)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            tally.fail({"tzid": tzid, "check": "zoneinfo", "expected": "a zone",
+                        "got": "unknown to zoneinfo"})
+            continue
+        tally.zones += 1
+        for unix, offset, wall_text, unique in zone["samples"]:
+            tally.samples += 1
+            instant = datetime.fromtimestamp(unix, UTC)
+            tally.checks["offset"] += 1
+            want = int(instant.astimezone(zi).utcoffset().total_seconds())
+            if want != offset:
+                tally.fail({"tzid": tzid, "check": "offset", "unix": unix, "wall": wall_text,
+                            "offset": offset, "expected": want, "got": offset})
+                continue
+            tally.checks["unique"] += 1
+            wall = parse_wall(wall_text)
+            folds = {wall.replace(tzinfo=zi, fold=f).utcoffset() for f in (0, 1)}
+            back = {wall.replace(tzinfo=zi, fold=f).astimezone(UTC).replace(tzinfo=None)
+                    .astimezone(zi).replace(tzinfo=None) == wall for f in (0, 1)}
+            zi_unique = len(folds) == 1 and all(back)
+            if zi_unique != unique:
+                tally.fail({"tzid": tzid, "check": "unique", "unix": unix, "wall": wall_text,
+                            "offset": offset, "expected": zi_unique, "got": unique})
 
 
 def check_icalendar(vtimezones: dict, zones: list[dict], tally: Tally) -> None:
@@ -284,7 +322,15 @@ def main(argv: list[str] | None = None) -> int:
                     help="comma-separated subset of " + ", ".join(PARSERS))
     ap.add_argument("--build-dir", type=Path, default=REPO / "target" / "interop",
                     help="where libical_offsets is compiled (default target/interop)")
+    ap.add_argument("--tzdata-release", required=True,
+                    help="the IANA release the samples and VTIMEZONEs come from; zoneinfo must "
+                         "use the same one (exit 2 otherwise)")
     args = ap.parse_args(argv)
+    if args.tzdata_release != tzdata.IANA_VERSION:
+        print(f"sweep.py: the VTIMEZONEs come from IANA tzdata {args.tzdata_release}, but "
+              f"zoneinfo has {tzdata.IANA_VERSION} (python tzdata {tzdata.__version__}); pin "
+              f"tzdata to the same release in tests/interop/requirements.txt", file=sys.stderr)
+        return 2
     parsers = [p.strip() for p in args.parsers.split(",") if p.strip()]
     if not parsers or any(p not in PARSERS for p in parsers):
         ap.error(f"--parsers takes names from {', '.join(PARSERS)}")
@@ -316,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
 
         samples_tally = Tally("samples")
         check_samples_file(zones, samples_tally)
+        zoneinfo_tally = Tally("zoneinfo")
+        check_zoneinfo(zones, zoneinfo_tally)
 
         vtimezones: dict = {}
         duplicates = []
@@ -353,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
                             "expected": "one VTIMEZONE per TZID", "got": "duplicates"})
     print()
     print(f"{'parser':<10} {'zones':>6} {'samples':>8}  {'mismatches':>10} {'known':>6}  checks")
-    rows = [samples_tally] + [tallies[p] for p in parsers]
+    rows = [samples_tally, zoneinfo_tally] + [tallies[p] for p in parsers]
     for t in rows:
         checks = ", ".join(f"{k} {v}" for k, v in t.checks.items())
         status = f"NOT RUN: {t.error}" if t.error else checks
