@@ -1,9 +1,9 @@
-//! The command line: `calfeed build` and `calfeed check`.
+//! The command line: `calfeed build`, `calfeed check`, and `completions` and `man` for installing.
 
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::tz;
 
@@ -50,6 +50,9 @@ static LONG_VERSION: LazyLock<String> = LazyLock::new(|| {
                   DTSTAMP of events that have no `updated`."
 )]
 pub struct Cli {
+    /// When to colour messages: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_name = "WHEN", default_value = "auto", global = true)]
+    pub color: Color,
     /// Which IANA time zone data to use: `auto` (the newer of the system's and calfeed's own),
     /// `bundled` (calfeed's own), `system` ($TZDIR, else /usr/share/zoneinfo) or a folder of
     /// TZif files.
@@ -66,12 +69,21 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// When messages are coloured, as with cargo's `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// On a terminal, unless `NO_COLOR` is set (`CLICOLOR_FORCE` colours output to a pipe).
+    Auto,
+    /// Always, even into a pipe or a file.
+    Always,
+    /// Never.
+    Never,
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    // The help text shows `[[feed]]` as written, which rustdoc would take for a link.
-    #[allow(rustdoc::broken_intra_doc_links)]
-    /// Write all.ics and one .ics per [[feed]] into the output folder.
+    /// Write all.ics and one .ics per feed of the input into the output folder.
     ///
     /// Nothing is written if the input has errors. Each file is replaced atomically, and feeds
     /// that an earlier build wrote but that are no longer in the input are removed.
@@ -89,6 +101,16 @@ pub enum Command {
         #[arg(value_name = "FILE", default_value = "events.toml")]
         file: PathBuf,
     },
+    /// Print a completion script for a shell.
+    ///
+    /// For bash: `calfeed completions bash > ~/.local/share/bash-completion/completions/calfeed`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: crate::install::Shell,
+    },
+    /// Print the manual page (roff), e.g. `calfeed man > ~/.local/share/man/man1/calfeed.1`.
+    Man,
 }
 
 #[cfg(test)]

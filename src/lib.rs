@@ -22,8 +22,8 @@
 //! "#;
 //! let loaded = calfeed::load::parse(text).unwrap();
 //! let stamp = chrono::DateTime::from_timestamp(0, 0).unwrap();
-//! let prepared = calfeed::render::Prepared::new(&loaded.calendar, stamp);
-//! let ics = prepared.write(&prepared.all(), Vec::new()).unwrap();
+//! let feeds = calfeed::render::Feeds::new(&loaded.calendar, stamp);
+//! let ics = feeds.write(&feeds.all(), Vec::new()).unwrap();
 //! let ics = String::from_utf8(ics).unwrap();
 //! assert!(ics.contains("DTSTART;TZID=Asia/Tokyo:20260113T150000\r\n"));
 //! assert!(ics.contains("DTEND;TZID=Asia/Tokyo:20260113T170000\r\n"));
@@ -35,6 +35,7 @@ pub mod countries;
 pub mod diag;
 pub mod duration;
 pub mod ics;
+pub mod install;
 pub mod load;
 pub mod model;
 pub mod output;

@@ -30,7 +30,7 @@ mod times;
 mod values;
 
 use times::RawTime;
-use values::{describe, is_slug, not_a_slug};
+use values::{is_slug, not_a_slug, value_kind};
 
 type Value<'i> = Spanned<DeValue<'i>>;
 
@@ -146,16 +146,48 @@ pub fn parse_with(text: &str, db: &'static Tzdb) -> Result<Loaded, Vec<Diagnosti
     } else {
         text
     };
-    if let Some(outcome) = walk(text, &sections::split(text), db) {
-        return outcome;
+    read(text, &sections::split(text), db)
+}
+
+/// Validates the document cut into `sections`; on a syntax error, reports the TOML errors of
+/// every section.
+fn read(
+    text: &str,
+    sections: &[sections::Section],
+    db: &'static Tzdb,
+) -> Result<Loaded, Vec<Diagnostic>> {
+    match walk(text, sections, db) {
+        Walk::Read(outcome) => outcome,
+        Walk::InvalidToml => Err(syntax_errors(text, sections)),
     }
-    // A section did not parse on its own: parse the whole file at once, so that syntax errors
-    // are reported exactly where the TOML parser finds them.
-    let whole = [sections::Section {
-        range: 0..text.len(),
-        has_calendar: true,
-    }];
-    walk(text, &whole, db).unwrap_or_else(|| Err(Vec::new()))
+}
+
+/// The TOML parser's errors about each section, one section's syntax tree at a time.
+///
+/// A section starts on a top-level `[[event]]` or `[[feed]]` header, where the parser reads
+/// exactly as it would reading the whole file, so its errors are the file's, found without
+/// holding the whole file's tokens.
+fn syntax_errors(text: &str, sections: &[sections::Section]) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for section in sections {
+        let Err(errors) = parse_section(text, section) else {
+            continue;
+        };
+        diagnostics.extend(errors.iter().map(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let span = span.start + section.range.start..span.end + section.range.start;
+            let message = e.message().trim_end();
+            let help = if message.contains("date") || message.contains("time") {
+                "dates are written 2025-10-28, times 2025-10-28T10:00:00, and the day must exist"
+            } else {
+                "events.toml is TOML (https://toml.io): check the quotes, brackets and `=` here"
+            };
+            Diagnostic::error(span, format!("invalid TOML: {message}")).with_help(help)
+        }));
+    }
+    sort(&mut diagnostics);
+    diagnostics.dedup();
+    diagnostics
 }
 
 /// Parses one section, or returns the TOML parser's errors about it.
@@ -171,39 +203,21 @@ fn parse_section<'t>(
     }
 }
 
+/// How a walk over the sections ended.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one per file read, taken apart at once"
+)]
+enum Walk {
+    /// Every section parsed: the calendar, or every problem found in it.
+    Read(Result<Loaded, Vec<Diagnostic>>),
+    /// A section is not valid TOML; the walk stopped there.
+    InvalidToml,
+}
+
 /// Validates the document section by section, holding only one section's syntax tree at a time
 /// (and those of the few feeds).
-///
-/// Returns `None` when a section does not parse on its own, so that the caller can parse the
-/// whole file instead; with a single section the TOML errors are the result.
-fn walk(
-    text: &str,
-    sections: &[sections::Section],
-    db: &'static Tzdb,
-) -> Option<Result<Loaded, Vec<Diagnostic>>> {
-    let single = sections.len() == 1;
-    let syntax = |section: &sections::Section, errors: Vec<toml::de::Error>| {
-        if !single {
-            return None;
-        }
-        let mut diagnostics: Vec<Diagnostic> = errors
-            .iter()
-            .map(|e| {
-                let span = e.span().unwrap_or(0..0);
-                let span = span.start + section.range.start..span.end + section.range.start;
-                let message = e.message().trim_end();
-                let help = if message.contains("date") || message.contains("time") {
-                    "dates are written 2025-10-28, times 2025-10-28T10:00:00, and the day must exist"
-                } else {
-                    "events.toml is TOML (https://toml.io): check the quotes, brackets and `=` here"
-                };
-                Diagnostic::error(span, format!("invalid TOML: {message}")).with_help(help)
-            })
-            .collect();
-        sort(&mut diagnostics);
-        diagnostics.dedup();
-        Some(Err(diagnostics))
-    };
+fn walk(text: &str, sections: &[sections::Section], db: &'static Tzdb) -> Walk {
     let mut loader = Loader {
         diagnostics: Vec::new(),
         db,
@@ -219,7 +233,7 @@ fn walk(
     for section in sections.iter().filter(|s| s.has_calendar) {
         let tree = match parse_section(text, section) {
             Ok(tree) => tree,
-            Err(errors) => return syntax(section, errors),
+            Err(_) => return Walk::InvalidToml,
         };
         loader.offset = section.range.start;
         if let Some((key, value)) = tree.get_ref().get_key_value("calendar") {
@@ -249,7 +263,7 @@ fn walk(
             ),
         );
     }
-    let context = Context {
+    let defaults = Defaults {
         language: calendar
             .as_ref()
             .map_or_else(|| "en".to_owned(), |c: &Calendar| c.language.clone()),
@@ -266,12 +280,12 @@ fn walk(
     for section in sections {
         let tree = match parse_section(text, section) {
             Ok(tree) => tree,
-            Err(errors) => return syntax(section, errors),
+            Err(_) => return Walk::InvalidToml,
         };
         loader.offset = section.range.start;
         let fields = loader.fields(tree.get_ref(), 0..0, "the top level of the file", ROOT_KEYS);
         let has_feeds = fields.get("feed").is_some();
-        loader.events(fields.get("event"), &context, &mut events, &mut ids);
+        loader.events(fields.get("event"), &defaults, &mut events, &mut ids);
         drop(fields);
         if has_feeds {
             feed_sections.push((section.range.start, tree));
@@ -285,7 +299,7 @@ fn walk(
         loader.offset = *offset;
         loader.feeds(
             tree.get_ref().get("feed"),
-            &context,
+            &defaults,
             &events,
             &mut feeds,
             &mut names,
@@ -295,7 +309,7 @@ fn walk(
     loader.warn_disagreements();
     let mut diagnostics = loader.diagnostics;
     sort(&mut diagnostics);
-    Some(match calendar {
+    Walk::Read(match calendar {
         Some(mut calendar) if !diagnostics.iter().any(Diagnostic::is_error) => {
             calendar.events = events;
             calendar.feeds = feeds;
@@ -371,8 +385,9 @@ impl<'a, 'i> Fields<'a, 'i> {
     }
 }
 
-/// Settings of `[calendar]` that the rest of the file is checked against.
-struct Context {
+/// The calendar's settings that events and feeds fall back on: the default language, zone and
+/// event length.
+struct Defaults {
     language: String,
     timezone: Zone,
     default_duration: Duration,
@@ -418,7 +433,7 @@ impl Loader<'_> {
                 self.push(
                     Diagnostic::error(
                         value.span(),
-                        format!("`calendar` must be a table, found {}", describe(other)),
+                        format!("`calendar` must be a table, found {}", value_kind(other)),
                     )
                     .with_help("start the settings with a `[calendar]` line"),
                 );
@@ -431,12 +446,12 @@ impl Loader<'_> {
     fn events(
         &mut self,
         value: Option<&Value<'_>>,
-        context: &Context,
+        defaults: &Defaults,
         events: &mut Vec<Event>,
         ids: &mut HashMap<String, Range<usize>>,
     ) {
         for (table, span) in self.array_of_tables(value, "event") {
-            if let Some(event) = self.event(table, span, context) {
+            if let Some(event) = self.event(table, span, defaults) {
                 events.push(event);
             }
             let Some(id) = table.get("id") else { continue };
@@ -463,13 +478,13 @@ impl Loader<'_> {
     fn feeds(
         &mut self,
         value: Option<&Value<'_>>,
-        context: &Context,
+        defaults: &Defaults,
         events: &[Event],
         feeds: &mut Vec<Feed>,
         names: &mut HashMap<String, usize>,
     ) {
         for (table, span) in self.array_of_tables(value, "feed") {
-            let Some(feed) = self.feed(table, span.clone(), context) else {
+            let Some(feed) = self.feed(table, span.clone(), defaults) else {
                 continue;
             };
             if let Some(&line) = names.get(&feed.name) {
@@ -545,7 +560,7 @@ impl Loader<'_> {
                     value.span(),
                     format!(
                         "`{name}` must be a list of tables, found {}",
-                        describe(value.get_ref())
+                        value_kind(value.get_ref())
                     ),
                 )
                 .with_help(format!("write each one under its own `[[{name}]]` line")),
@@ -559,7 +574,7 @@ impl Loader<'_> {
                 other => self.push(
                     Diagnostic::error(
                         item.span(),
-                        format!("each `{name}` must be a table, found {}", describe(other)),
+                        format!("each `{name}` must be a table, found {}", value_kind(other)),
                     )
                     .with_help(format!("write each one under its own `[[{name}]]` line")),
                 ),
@@ -579,14 +594,14 @@ impl Loader<'_> {
             }),
             None => "en".to_owned(),
         };
-        let context = Context {
+        let defaults = Defaults {
             language: language.clone(),
             timezone: Zone::utc(),
             default_duration: DEFAULT_DURATION,
         };
         let name = self.required(&f, "name", "[calendar]", "name = \"Summit diplomacy\"");
-        let name = name.and_then(|v| self.text(v, "name", &context));
-        let description = self.optional_text(&f, "description", &context, &mut ok);
+        let name = name.and_then(|v| self.text(v, "name", &defaults));
+        let description = self.optional_text(&f, "description", &defaults, &mut ok);
         let timezone = match f.get("timezone") {
             Some(v) => self.timezone(v),
             None => Some(Zone::utc()),
@@ -630,13 +645,13 @@ impl Loader<'_> {
         let tentative_marker = self.marker(
             f.get("tentative_marker"),
             "tentative_marker",
-            &context,
+            &defaults,
             &[("en", "[Tentative]"), ("ja", "[未定]"), ("ko", "[미정]")],
         );
         let cancelled_marker = self.marker(
             f.get("cancelled_marker"),
             "cancelled_marker",
-            &context,
+            &defaults,
             &[("en", "[Cancelled]"), ("ja", "[中止]"), ("ko", "[취소]")],
         );
         if !ok {
@@ -660,7 +675,7 @@ impl Loader<'_> {
         })
     }
 
-    fn feed(&mut self, table: &DeTable<'_>, span: Range<usize>, cal: &Context) -> Option<Feed> {
+    fn feed(&mut self, table: &DeTable<'_>, span: Range<usize>, cal: &Defaults) -> Option<Feed> {
         let f = self.fields(table, span, "[[feed]]", FEED_KEYS);
         let mut ok = true;
         let name = self
@@ -767,7 +782,7 @@ impl Loader<'_> {
         }
     }
 
-    fn event(&mut self, table: &DeTable<'_>, span: Range<usize>, cal: &Context) -> Option<Event> {
+    fn event(&mut self, table: &DeTable<'_>, span: Range<usize>, cal: &Defaults) -> Option<Event> {
         let f = self.fields(table, span, "[[event]]", EVENT_KEYS);
         let mut ok = true;
         let id = self

@@ -4,7 +4,8 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use calfeed::cli::{Cli, Command};
+use anyhow::Context as _;
+use calfeed::cli::{Cli, Color, Command};
 use calfeed::diag::{self, Diagnostic};
 use calfeed::load::LoadError;
 use calfeed::{Error, Options};
@@ -12,18 +13,15 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match cli.color {
+        Color::Auto => anstream::ColorChoice::Auto,
+        Color::Always => anstream::ColorChoice::Always,
+        Color::Never => anstream::ColorChoice::Never,
+    }
+    .write_global();
     let builds = matches!(cli.command, Command::Build { .. });
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        // Like `grep` and `rg`: a reader that stops early (`calfeed check | head -0`) is not an
-        // error worth a message.
-        Err(error)
-            if error
-                .downcast_ref::<StdoutError>()
-                .is_some_and(|e| e.0.kind() == io::ErrorKind::BrokenPipe) =>
-        {
-            ExitCode::SUCCESS
-        }
         Err(error) => {
             report_error(&error, builds);
             ExitCode::from(1)
@@ -31,30 +29,30 @@ fn main() -> ExitCode {
     }
 }
 
-/// The report could not be written to standard output (a full disk, a closed pipe).
-#[derive(Debug, thiserror::Error)]
-#[error("cannot write to standard output")]
-struct StdoutError(#[source] io::Error);
-
 fn run(cli: Cli) -> anyhow::Result<()> {
-    let tzdb = calfeed::tz::select(&cli.tzdata)?;
+    let tzdb = match cli.command {
+        // The completions and the manual page need no time zone data.
+        Command::Completions { shell } => {
+            return to_stdout(|out| calfeed::install::write_completions(shell, out));
+        }
+        Command::Man => return to_stdout(calfeed::install::write_man_page),
+        _ => calfeed::tz::select(&cli.tzdata)?,
+    };
     match cli.command {
         Command::Check { file } => {
             let report = calfeed::check(&Options::new(&file))?;
             print_diagnostics(&report.source.warnings, &file, &report.source.text);
-            let mut stdout = io::stdout().lock();
-            writeln!(
-                stdout,
-                "{}: {} {}, {} {} besides all.ics, no errors",
-                file.display(),
-                report.events,
-                plural(report.events, "event"),
-                report.feeds,
-                plural(report.feeds, "feed"),
-            )
-            .and_then(|()| stdout.flush())
-            .map_err(StdoutError)?;
-            Ok(())
+            to_stdout(|out| {
+                writeln!(
+                    out,
+                    "{}: {} {}, {} {} besides all.ics, no errors",
+                    file.display(),
+                    report.events,
+                    plural(report.events, "event"),
+                    report.feeds,
+                    plural(report.feeds, "feed"),
+                )
+            })
         }
         Command::Build { input, out } => {
             let stamp = calfeed::stamp::stamp(
@@ -97,6 +95,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Completions { .. } | Command::Man => Ok(()), // done above
+    }
+}
+
+/// Runs `write` on standard output. A reader that stops early (`| head`) is not an error, as
+/// with `grep` and `rg`; any other failure (a full disk) is.
+fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> anyhow::Result<()> {
+    let mut stdout = io::stdout().lock();
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(e).context("cannot write to standard output")
+        }
+        _ => Ok(()),
     }
 }
 
@@ -104,12 +115,13 @@ fn print_diagnostics(diagnostics: &[Diagnostic], path: &Path, text: &str) {
     if diagnostics.is_empty() {
         return;
     }
-    let shown = diag::render(diagnostics, &path.display().to_string(), text);
-    let _ = writeln!(io::stderr().lock(), "{shown}");
+    let shown = diag::render_colored(diagnostics, &path.display().to_string(), text);
+    let _ = writeln!(anstream::stderr().lock(), "{shown}");
 }
 
 fn report_error(error: &anyhow::Error, builds: bool) {
-    let mut stderr = io::stderr().lock();
+    let mut stderr = anstream::stderr().lock();
+    let red = anstyle::AnsiColor::BrightRed.on_default().bold();
     if let Some(Error::Load(LoadError::Invalid {
         path,
         text,
@@ -119,16 +131,17 @@ fn report_error(error: &anyhow::Error, builds: bool) {
         let _ = writeln!(
             stderr,
             "{}",
-            diag::render(diagnostics, &path.display().to_string(), text)
+            diag::render_colored(diagnostics, &path.display().to_string(), text)
         );
         let outcome = if builds { "; nothing was written" } else { "" };
-        let _ = writeln!(stderr, "error: {error}{outcome}");
+        let _ = writeln!(stderr, "{red}error{red:#}: {error}{outcome}");
         return;
     }
-    let _ = write!(stderr, "error: {error}");
+    let _ = write!(stderr, "{red}error{red:#}: {error}");
     for cause in error.chain().skip(1) {
         let _ = write!(stderr, ": {cause}");
     }
+    // What a failed build left in the output folder.
     if let Some(Error::Output(e)) = error.downcast_ref::<Error>() {
         let _ = write!(stderr, "; {}", e.outcome());
     }

@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use crate::model::Calendar;
-use crate::render::Prepared;
+use crate::render::Feeds;
 
 /// The list of files written by the last build, inside the output folder.
 pub const MANIFEST: &str = ".calfeed-outputs";
@@ -190,11 +190,11 @@ pub fn build(
     on_wait: impl FnOnce(&Path),
 ) -> Result<Report, OutputError> {
     let mut writer = Writer::open(dir, on_wait)?;
-    let prepared = Prepared::new(calendar, stamp);
+    let feeds = Feeds::new(calendar, stamp);
     let mut written = Vec::new();
-    for view in prepared.views() {
+    for view in feeds.views() {
         let file = format!("{}.ics", view.name);
-        writer.add_with(&file, |out| prepared.write(&view, out).map(drop))?;
+        writer.add_with(&file, |out| feeds.write(&view, out).map(drop))?;
         written.push(Written {
             file,
             events: view.events.len(),

@@ -40,8 +40,9 @@ pub struct FeedView<'a> {
     pub events: Vec<&'a Event>,
 }
 
-/// Everything the feeds of one calendar share: event order and generated timezones.
-pub struct Prepared<'a> {
+/// The feeds of one calendar, ready to write: the events in order and the generated timezones
+/// they share.
+pub struct Feeds<'a> {
     calendar: &'a Calendar,
     /// Events sorted by start, then id.
     sorted: Vec<&'a Event>,
@@ -50,7 +51,7 @@ pub struct Prepared<'a> {
     stamp: DateTime<Utc>,
 }
 
-impl<'a> Prepared<'a> {
+impl<'a> Feeds<'a> {
     /// Sorts the events and generates one `VTIMEZONE` per zone, valid from the zone's earliest
     /// use in the whole calendar. `stamp` is the `DTSTAMP` of events without `updated`.
     pub fn new(calendar: &'a Calendar, stamp: DateTime<Utc>) -> Self {
@@ -71,7 +72,7 @@ impl<'a> Prepared<'a> {
             .into_iter()
             .map(|(name, (zone, first))| (name, tz::vtimezone(zone, first).lines()))
             .collect();
-        Prepared {
+        Feeds {
             calendar,
             sorted,
             vtimezones,
@@ -212,7 +213,7 @@ impl<'a> Prepared<'a> {
         };
         w.text("SUMMARY", &language_param(title.language), &summary)?;
 
-        let (description, description_language) = describe(event, language, default);
+        let (description, description_language) = full_description(event, language, default);
         if !description.is_empty() {
             w.text(
                 "DESCRIPTION",
@@ -314,7 +315,11 @@ fn labels(language: &str) -> (&'static str, &'static str) {
 }
 
 /// The event's description followed by its participants and sources.
-fn describe<'e>(event: &'e Event, language: &str, default: &str) -> (String, Option<&'e str>) {
+fn full_description<'e>(
+    event: &'e Event,
+    language: &str,
+    default: &str,
+) -> (String, Option<&'e str>) {
     let chosen = event.description.as_ref().map(|d| d.get(language, default));
     let text_language = chosen.and_then(|c| c.language);
     let (participants_label, sources_label) = labels(language);
@@ -357,8 +362,8 @@ mod tests {
         let text = "[calendar]\nname = \"x\"\ndomain = \"example.org\"\n";
         let loaded = crate::load::parse_with(text, crate::tz::Tzdb::bundled()).unwrap();
         let stamp = DateTime::from_timestamp(0, 0).unwrap();
-        let prepared = Prepared::new(&loaded.calendar, stamp);
-        let ics = String::from_utf8(prepared.write(&prepared.all(), Vec::new()).unwrap()).unwrap();
+        let feeds = Feeds::new(&loaded.calendar, stamp);
+        let ics = String::from_utf8(feeds.write(&feeds.all(), Vec::new()).unwrap()).unwrap();
         let release = crate::tz::db::bundled_release();
         let expected = format!(
             "PRODID:-//calfeed//calfeed {} tzdata {release}//EN\r\n",

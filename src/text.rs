@@ -4,7 +4,7 @@
 //! they pass through [`clean`], which makes them read the same in every client: line breaks are
 //! normalised (CR, CRLF and the Unicode line and paragraph separators become LF), leading and
 //! trailing white space is removed (libical drops it while ical.js and Python `icalendar` keep
-//! it) and control characters are refused.
+//! it) and control characters other than the tab, which RFC 5545 allows in TEXT, are refused.
 
 /// A text that is either the same in every language or given per language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,7 +105,7 @@ impl Text {
 /// Why a text was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TextError {
-    /// The text holds a control character other than a line break.
+    /// The text holds a control character other than a line break or a tab.
     #[error("contains the control character U+{code:04X}")]
     ControlCharacter {
         /// The character's code point.
@@ -113,17 +113,21 @@ pub enum TextError {
     },
 }
 
-/// Normalises line breaks, trims both ends and refuses control characters.
+/// Normalises line breaks, trims both ends and refuses control characters other than the tab.
 ///
 /// ```
 /// assert_eq!(calfeed::text::clean("  Tokyo\r\nsummit \n").unwrap(), "Tokyo\nsummit");
+/// assert_eq!(calfeed::text::clean("Day 1\tTokyo").unwrap(), "Day 1\tTokyo");
 /// assert!(calfeed::text::clean("bell\u{7}").is_err());
 /// ```
 pub fn clean(input: &str) -> Result<String, TextError> {
     let normalized = input
         .replace("\r\n", "\n")
         .replace(['\r', '\u{2028}', '\u{2029}'], "\n");
-    if let Some(c) = normalized.chars().find(|&c| c != '\n' && c.is_control()) {
+    if let Some(c) = normalized
+        .chars()
+        .find(|&c| c != '\n' && c != '\t' && c.is_control())
+    {
         return Err(TextError::ControlCharacter { code: c as u32 });
     }
     Ok(normalized.trim().to_owned())
@@ -142,8 +146,27 @@ mod tests {
     }
 
     #[test]
-    fn clean_refuses_control_characters() {
-        assert_eq!(clean("a\tb"), Err(TextError::ControlCharacter { code: 9 }));
+    fn clean_keeps_tabs() {
+        assert_eq!(clean("a\tb").unwrap(), "a\tb");
+        assert_eq!(
+            clean("\tName:\t다카이치\t\n\t- item").unwrap(),
+            "Name:\t다카이치\t\n\t- item"
+        );
+    }
+
+    #[test]
+    fn clean_refuses_other_control_characters() {
+        for c in (0..0x20u32)
+            .chain([0x7f, 0x85])
+            .filter(|&c| c != 9 && c != 10 && c != 13)
+        {
+            let text = format!("a{}b", char::from_u32(c).unwrap());
+            assert_eq!(
+                clean(&text),
+                Err(TextError::ControlCharacter { code: c }),
+                "{c:#x}"
+            );
+        }
         assert_eq!(
             clean("a\u{1b}[31m"),
             Err(TextError::ControlCharacter { code: 0x1b })

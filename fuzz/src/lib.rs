@@ -33,12 +33,12 @@ fn render(text: &str) -> Result<Vec<(String, usize, String)>, Vec<calfeed::diag:
     use_bundled_database();
     let loaded = calfeed::load::parse(text)?;
     let stamp = chrono::DateTime::from_timestamp(STAMP, 0).expect("a valid stamp");
-    let prepared = calfeed::render::Prepared::new(&loaded.calendar, stamp);
-    Ok(prepared
+    let feeds = calfeed::render::Feeds::new(&loaded.calendar, stamp);
+    Ok(feeds
         .views()
         .iter()
         .map(|view| {
-            let bytes = prepared.write(view, Vec::new()).expect("writing to memory");
+            let bytes = feeds.write(view, Vec::new()).expect("writing to memory");
             let text = String::from_utf8(bytes).expect("feeds are UTF-8");
             (view.name.to_owned(), view.events.len(), text)
         })

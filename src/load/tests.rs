@@ -225,17 +225,17 @@ fn truncated_files_never_panic() {
 }
 
 /// Reading a file section by section gives exactly what reading it whole gives, for every
-/// fixture, valid or not.
+/// fixture, valid or not, and for TOML that only reads right whole.
 #[test]
 fn sections_read_like_the_whole_file() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut texts = Vec::new();
     let mut files = vec![root.join("events.toml")];
     for dir in ["tests/fixtures/valid", "tests/fixtures/invalid"] {
         for entry in std::fs::read_dir(root.join(dir)).unwrap() {
             files.push(entry.unwrap().path());
         }
     }
-    let mut compared = 0;
     // A repeated `[calendar]` is the one difference: read whole, the TOML parser reports a
     // duplicate key; read by sections, calfeed says which table repeats which.
     let comparable = |p: &std::path::PathBuf| {
@@ -243,24 +243,81 @@ fn sections_read_like_the_whole_file() {
     };
     for path in files.into_iter().filter(comparable) {
         let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        texts.push((path.display().to_string(), text));
+    }
+    let two = format!(
+        "{}\n[[event]]\nid = \"a\"\ntitle = \"A\"\nstart = 2025-10-28\n\n[[event]]\nid = \"b\"\ntitle = \"B\"\nstart = 2025-10-29\n",
+        HEAD
+    );
+    for (name, text) in [
+        // An inline array of events before `[calendar]` and a later `[[event]]`: invalid TOML.
+        (
+            "inline events, then [[event]]",
+            format!(
+                "event = [{{ id = \"a\", title = \"A\", start = 2025-10-28 }}]\n{HEAD}\n[[event]]\nid = \"b\"\ntitle = \"B\"\nstart = 2025-10-29\n"
+            ),
+        ),
+        (
+            "[event.geo] after a feed",
+            format!(
+                "{two}\n[[feed]]\nname = \"f\"\ntitle = \"F\"\n\n[event.geo]\nlat = 1.0\nlon = 2.0\n"
+            ),
+        ),
+        ("[event] table", format!("{two}\n[event]\nid = \"c\"\n")),
+        (
+            "syntax errors in two events",
+            two.replace("title = \"A\"", "title = \"A")
+                .replace("2025-10-29", "2025-13-29"),
+        ),
+        ("two events", two.clone()),
+    ] {
+        texts.push((name.to_owned(), text));
+    }
+
+    let mut compared = 0;
+    for (name, text) in &texts {
         let whole = [sections::Section {
             range: 0..text.len(),
             has_calendar: true,
         }];
-        let Some(by_sections) = walk(&text, &sections::split(&text), tz::Tzdb::bundled()) else {
-            continue; // a syntax error: the whole file is parsed instead
-        };
-        let at_once =
-            walk(&text, &whole, tz::Tzdb::bundled()).expect("one section always gives a result");
-        assert_eq!(
-            format!("{by_sections:?}"),
-            format!("{at_once:?}"),
-            "{}",
-            path.display()
-        );
+        let by_sections = read(text, &sections::split(text), tz::Tzdb::bundled());
+        let at_once = read(text, &whole, tz::Tzdb::bundled());
+        assert_eq!(format!("{by_sections:?}"), format!("{at_once:?}"), "{name}");
         compared += 1;
     }
-    assert!(compared > 40, "{compared}");
+    assert!(compared > 45, "{compared}");
+    let by_name = |wanted: &str| parse(&texts.iter().find(|(n, _)| n == wanted).unwrap().1);
+    // What TOML forbids is refused (Python's tomllib: "Cannot mutate immutable namespace").
+    for name in [
+        "inline events, then [[event]]",
+        "[event] table",
+        "syntax errors in two events",
+    ] {
+        assert!(by_name(name).is_err(), "{name}");
+    }
+    // A list left open ends at the next `[[event]]`: read by sections, that is the one error;
+    // read whole, the parser takes the next event for list items and reports each of its lines.
+    let text = two.replacen(
+        "start = 2025-10-28\n",
+        "start = 2025-10-28\ntags = [\"a\",\n",
+        1,
+    );
+    let whole = [sections::Section {
+        range: 0..text.len(),
+        has_calendar: true,
+    }];
+    let by_sections = read(&text, &sections::split(&text), tz::Tzdb::bundled()).unwrap_err();
+    let at_once = read(&text, &whole, tz::Tzdb::bundled()).unwrap_err();
+    assert_eq!(by_sections.len(), 1, "{by_sections:?}");
+    assert_eq!(
+        by_sections[0].message,
+        "invalid TOML: unclosed array, expected `]`"
+    );
+    assert_eq!(diag::position(&text, by_sections[0].span.start).line, 10);
+    assert!(at_once.len() > 1 && at_once.iter().any(|d| d.message == by_sections[0].message));
+    // A sub-table after a feed belongs to the last event.
+    let loaded = by_name("[event.geo] after a feed").expect("valid");
+    assert_eq!(loaded.calendar.events[1].geo, Some((1.0, 2.0)));
 }
 
 #[test]

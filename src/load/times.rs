@@ -13,7 +13,8 @@ pub(super) enum TimeKind {
 }
 
 impl TimeKind {
-    pub(super) fn describe(self) -> &'static str {
+    /// The kind with an article, as in "`end` is a date".
+    pub(super) fn phrase(self) -> &'static str {
         match self {
             TimeKind::Date => "a date",
             TimeKind::Local => "a local date-time",
@@ -101,7 +102,7 @@ impl Loader<'_> {
         &mut self,
         f: &Fields<'_, '_>,
         event_zone: Option<Zone>,
-        cal: &Context,
+        cal: &Defaults,
     ) -> Option<When> {
         let start_value = self.required(f, "start", "[[event]]", "start = 2025-10-28T10:00:00")?;
         let start = self.raw_time(start_value, "start");
@@ -311,7 +312,7 @@ impl Loader<'_> {
         self.push(
             Diagnostic::error(
                 end_v.span(),
-                format!("`end` is {} but `start` is {}", end.describe(), start.describe()),
+                format!("`end` is {} but `start` is {}", end.phrase(), start.phrase()),
             )
             .with_label("different kind from start")
             .with_help("write `start` and `end` the same way: both dates (all-day), both local date-times, or both with an offset"),
@@ -327,7 +328,7 @@ impl Loader<'_> {
                     v.span(),
                     format!(
                         "`{key}` must be a date or a date-time, found {}",
-                        describe(other)
+                        value_kind(other)
                     ),
                 )
                 .with_label(format!("expected e.g. {key} = 2025-10-28T10:00:00"));

@@ -56,7 +56,8 @@ pub(super) fn is_language_tag(s: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
-pub(super) fn describe(value: &DeValue<'_>) -> &'static str {
+/// What kind of value `value` is, with an article: "a string", "a list", ...
+pub(super) fn value_kind(value: &DeValue<'_>) -> &'static str {
     match value {
         DeValue::String(_) => "a string",
         DeValue::Integer(_) => "an integer",
@@ -73,18 +74,18 @@ impl Loader<'_> {
         &mut self,
         value: Option<&Value<'_>>,
         key: &str,
-        context: &Context,
+        cal: &Defaults,
         defaults: &[(&str, &str)],
     ) -> Option<Text> {
         match value {
-            Some(v) => self.text_allow_empty(v, key, context),
+            Some(v) => self.text_allow_empty(v, key, cal),
             None => {
                 let mut map: BTreeMap<String, String> = defaults
                     .iter()
                     .map(|(l, t)| ((*l).to_owned(), (*t).to_owned()))
                     .collect();
-                if !map.contains_key(&context.language) {
-                    map.insert(context.language.clone(), defaults[0].1.to_owned());
+                if !map.contains_key(&cal.language) {
+                    map.insert(cal.language.clone(), defaults[0].1.to_owned());
                 }
                 Some(Text::Localized(map.into_iter().collect()))
             }
@@ -181,7 +182,7 @@ impl Loader<'_> {
                 self.push(
                     Diagnostic::error(
                         v.span(),
-                        format!("`{key}` must be a string, found {}", describe(other)),
+                        format!("`{key}` must be a string, found {}", value_kind(other)),
                     )
                     .with_label("expected a string in quotes")
                     .with_help(format!(
@@ -203,7 +204,7 @@ impl Loader<'_> {
                 v.span(),
                 format!(
                     "`{key}` must be a list of strings, found {}",
-                    describe(v.get_ref())
+                    value_kind(v.get_ref())
                 ),
             )
             .with_label("expected a list");
@@ -225,7 +226,7 @@ impl Loader<'_> {
                             item.span(),
                             format!(
                                 "each entry of `{key}` must be a string, found {}",
-                                describe(other)
+                                value_kind(other)
                             ),
                         )
                         .with_label("expected a string in quotes")
@@ -265,7 +266,7 @@ impl Loader<'_> {
         &mut self,
         f: &Fields<'_, '_>,
         key: &str,
-        cal: &Context,
+        cal: &Defaults,
         ok: &mut bool,
     ) -> Option<Text> {
         let v = f.get(key)?;
@@ -277,7 +278,7 @@ impl Loader<'_> {
     }
 
     /// A string, or a table of language tag to string that holds the default language.
-    pub(super) fn text(&mut self, v: &Value<'_>, key: &str, cal: &Context) -> Option<Text> {
+    pub(super) fn text(&mut self, v: &Value<'_>, key: &str, cal: &Defaults) -> Option<Text> {
         self.text_inner(v, key, cal, false)
     }
 
@@ -285,7 +286,7 @@ impl Loader<'_> {
         &mut self,
         v: &Value<'_>,
         key: &str,
-        cal: &Context,
+        cal: &Defaults,
     ) -> Option<Text> {
         self.text_inner(v, key, cal, true)
     }
@@ -294,7 +295,7 @@ impl Loader<'_> {
         &mut self,
         v: &Value<'_>,
         key: &str,
-        cal: &Context,
+        cal: &Defaults,
         allow_empty: bool,
     ) -> Option<Text> {
         let clean = |this: &mut Self, s: &str, span: Range<usize>| {
@@ -343,7 +344,7 @@ impl Loader<'_> {
                                     format!(
                                         "the `{}` text of `{key}` must be a string, found {}",
                                         lang.get_ref(),
-                                        describe(other)
+                                        value_kind(other)
                                     ),
                                 )
                                 .with_label("expected a string in quotes")
@@ -378,7 +379,7 @@ impl Loader<'_> {
                         v.span(),
                         format!(
                             "`{key}` must be a string or a table of languages, found {}",
-                            describe(other)
+                            value_kind(other)
                         ),
                     )
                     .with_label("expected text")
@@ -395,13 +396,13 @@ impl Loader<'_> {
         &mut self,
         v: &Value<'_>,
         key: &str,
-        cal: &Context,
+        cal: &Defaults,
     ) -> Option<Vec<Text>> {
         let DeValue::Array(items) = v.get_ref() else {
             self.push(
                 Diagnostic::error(
                     v.span(),
-                    format!("`{key}` must be a list, found {}", describe(v.get_ref())),
+                    format!("`{key}` must be a list, found {}", value_kind(v.get_ref())),
                 )
                 .with_label("expected a list")
                 .with_help(format!("write `{key} = [\"...\", \"...\"]`")),
@@ -500,7 +501,7 @@ impl Loader<'_> {
             self.push(
                 Diagnostic::error(
                     v.span(),
-                    format!("`geo` must be a table, found {}", describe(v.get_ref())),
+                    format!("`geo` must be a table, found {}", value_kind(v.get_ref())),
                 )
                 .with_label("expected { lat = ..., lon = ... }")
                 .with_help("write `geo = { lat = 35.68, lon = 139.72 }`"),
@@ -539,7 +540,10 @@ impl Loader<'_> {
                 self.push(
                     Diagnostic::error(
                         v.span(),
-                        format!("`{key}` must be a number, found {}", describe(v.get_ref())),
+                        format!(
+                            "`{key}` must be a number, found {}",
+                            value_kind(v.get_ref())
+                        ),
                     )
                     .with_label("expected degrees, e.g. 35.68")
                     .with_help(format!("write the number without quotes: `{key} = 35.68`")),
@@ -656,7 +660,7 @@ impl Loader<'_> {
                         v.span(),
                         format!(
                             "`sequence` must be a whole number, found {}",
-                            describe(v.get_ref())
+                            value_kind(v.get_ref())
                         ),
                     )
                     .with_label("expected e.g. 0")

@@ -24,7 +24,7 @@ fn build_writes_all_and_every_feed() {
     let report = stderr(&output);
     assert!(report.contains("Wrote 3 feeds to"), "{report}");
     assert!(
-        report.contains("all.ics") && report.contains("7 events"),
+        report.contains("all.ics") && report.contains("8 events"),
         "{report}"
     );
 }

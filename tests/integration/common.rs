@@ -14,11 +14,15 @@ pub fn fixture(relative: &str) -> PathBuf {
 }
 
 /// The `calfeed` binary with a fixed `SOURCE_DATE_EPOCH` (2026-01-01T00:00:00Z), reading the
-/// time zone data inside calfeed whatever the machine has.
+/// time zone data inside calfeed whatever the machine has, and with no colour settings from the
+/// environment the tests run in.
 pub fn calfeed() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_calfeed"));
     command.env("SOURCE_DATE_EPOCH", "1767225600");
     command.env("CALFEED_TZDATA", "bundled");
+    for variable in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
+        command.env_remove(variable);
+    }
     command
 }
 

@@ -1,7 +1,7 @@
 //! Random damage to real input files: whatever calfeed is given, it either reports problems or
 //! writes feeds whose every line is well-formed iCalendar. It never panics.
 
-use calfeed::render::Prepared;
+use calfeed::render::Feeds;
 
 use crate::common::{fixture, root};
 
@@ -96,7 +96,8 @@ fn damage(text: &str, rng: &mut Rng) -> String {
 }
 
 /// Checks the framing of a feed: CRLF lines of at most 75 octets, `NAME[;PARAMS]:value`
-/// content lines, no control characters, and BEGIN/END pairs that match.
+/// content lines, no control characters but the tab (RFC 5545 §3.3.11 allows it in TEXT), and
+/// BEGIN/END pairs that match.
 fn assert_well_formed(ics: &[u8]) {
     let text = std::str::from_utf8(ics).expect("feeds are UTF-8");
     assert!(text.ends_with("\r\n"));
@@ -104,7 +105,7 @@ fn assert_well_formed(ics: &[u8]) {
     for line in text.strip_suffix("\r\n").unwrap().split("\r\n") {
         assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
         assert!(
-            !line.chars().any(|c| c.is_control()),
+            !line.chars().any(|c| c.is_control() && c != '\t'),
             "control character in {line:?}"
         );
         match line.strip_prefix(' ') {
@@ -161,9 +162,9 @@ fn damaged_files_are_reported_or_written_well_formed() {
         match calfeed::load::parse(&text) {
             Ok(loaded) => {
                 accepted += 1;
-                let prepared = Prepared::new(&loaded.calendar, stamp);
-                for view in prepared.views() {
-                    let ics = prepared.write(&view, Vec::new()).unwrap();
+                let feeds = Feeds::new(&loaded.calendar, stamp);
+                for view in feeds.views() {
+                    let ics = feeds.write(&view, Vec::new()).unwrap();
                     assert_well_formed(&ics);
                 }
             }

@@ -39,7 +39,7 @@ fn utc_style() {
 }
 
 /// The `icalendar` crate's parser reads every event back with its texts intact: escapes,
-/// folds inside Korean text and emoji, and injection attempts that stay inside their value.
+/// folds inside Korean text and emoji, tabs, and injection attempts that stay inside their value.
 #[test]
 fn icalendar_crate_reads_texts_back_exactly() {
     use icalendar::{CalendarComponent, Component, EventLike};
@@ -56,7 +56,7 @@ fn icalendar_crate_reads_texts_back_exactly() {
             _ => None,
         })
         .collect();
-    assert_eq!(events.len(), 7, "no event injected, none lost");
+    assert_eq!(events.len(), 8, "no event injected, none lost");
     let by_uid = |uid: &str| {
         *events
             .iter()
@@ -96,6 +96,17 @@ fn icalendar_crate_reads_texts_back_exactly() {
         escaping.get_summary(),
         Some("Commas, semicolons; colons: backslashes \\ quotes \" and ^carets^")
     );
+    let tabs = by_uid("tabs@text.example.org");
+    assert_eq!(tabs.get_summary(), Some("Tabs:\tone typed, one\tescaped"));
+    assert_eq!(tabs.get_location(), Some("A홀\t2호실"));
+    assert_eq!(
+        tabs.get_description(),
+        Some(
+            "Agenda, as pasted from a spreadsheet:\n\t09:00\tArrival\n\t10:00\tTalks\t(main hall)\
+             \n\n참석자: Name\twith a tab, 이재명\t대통령\n출처: Report\t2026"
+        )
+    );
+
     let tentative = by_uid("late-march-window@text.example.org");
     assert_eq!(
         tentative.get_summary(),

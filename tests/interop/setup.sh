@@ -5,7 +5,8 @@
 #
 #   Debian:  libical-dev + pkg-config + a C compiler (libical_instants.c and
 #            libical_offsets.c are compiled on demand by check.py and sweep.py),
-#            python3-pip if pip is missing
+#            python3-pip if pip is missing; groff-base, man-db, zsh and fish, which
+#            read what `calfeed man` and `calfeed completions` print
 #   Python:  requirements.txt (icalendar, tzdata) into a virtual environment,
 #            tests/interop/.venv, made with $PYTHON (default python3)
 #   Node:    npm ci (ical.js from package-lock.json); node itself must be present
@@ -19,7 +20,7 @@ as_root() {
 }
 
 missing=()
-for pkg in libical-dev pkg-config gcc libc6-dev; do
+for pkg in libical-dev pkg-config gcc libc6-dev groff-base man-db zsh fish; do
     if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
         missing+=("$pkg")
     fi
@@ -42,6 +43,8 @@ pkg-config --exists libical || { echo "setup.sh: libical not found by pkg-config
 python="$venv/bin/python3"
 
 command -v node >/dev/null || { echo "setup.sh: node (20 or later) is required" >&2; exit 1; }
+# The --tzdata tests compile time zone folders with zic.
+command -v zic >/dev/null || { echo "setup.sh: zic (Debian's libc-bin) is required" >&2; exit 1; }
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
 echo "setup.sh: interop harness ready ($("$python" -c 'import icalendar, tzdata; print("icalendar", icalendar.__version__, "tzdata", tzdata.IANA_VERSION)'), ical.js $(node -p 'require("'"$here"'/node_modules/ical.js/package.json").version'), libical $(pkg-config --modversion libical))"

@@ -7,6 +7,7 @@ use std::ffi::OsStr;
 use crate::common::{build, root, run_checker};
 
 #[test]
+#[ignore = "needs Python icalendar: run scripts/test.sh"]
 fn the_default_dataset_holds_the_articles_facts() {
     let out = tempfile::tempdir().unwrap();
     build(&root().join("events.toml"), out.path());
