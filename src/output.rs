@@ -276,11 +276,13 @@ impl Writer {
             path: target.clone(),
             source,
         };
-        let mut temp = Temp::create(&self.dir).map_err(failed)?;
-        let mut out = BufWriter::with_capacity(1 << 16, &mut temp.file);
+        let (temp, mut file) = Temp::create(&self.dir).map_err(failed)?;
+        let mut out = BufWriter::with_capacity(1 << 16, &mut file);
         write(&mut out).map_err(failed)?;
         out.flush().map_err(failed)?;
+        // Closed now: a build may write thousands of files, more than it may hold open.
         drop(out);
+        drop(file);
         self.staged.push((path.to_owned(), temp));
         Ok(())
     }
@@ -289,13 +291,8 @@ impl Writer {
     /// not added, keeping the list of written files in step (see the [module docs](self)).
     pub fn commit(self) -> Result<Committed, OutputError> {
         let dir = &self.dir;
-        // Flush every file to disk before any rename, all at once rather than one by one.
-        for (path, temp) in &self.staged {
-            temp.file.sync_all().map_err(|source| OutputError::Write {
-                path: dir.join(path),
-                source,
-            })?;
-        }
+        // Every file reaches the disk before any rename, all at once rather than one by one.
+        flush_to_disk(dir, &self.staged)?;
 
         let previous = read_manifest(dir);
         let current: BTreeSet<String> = self.staged.iter().map(|(p, _)| p.clone()).collect();
@@ -438,6 +435,33 @@ fn prepare_subfolder(folder: &Path) -> io::Result<()> {
     fs::create_dir(folder)
 }
 
+/// Flushes the contents of the staged files to disk: each one, or for many files the whole
+/// file system at once (one `syncfs` instead of a journal commit per file).
+fn flush_to_disk(dir: &Path, staged: &[(String, Temp)]) -> Result<(), OutputError> {
+    #[cfg(target_os = "linux")]
+    if staged.len() > MANY_FILES {
+        return File::open(dir)
+            .and_then(|folder| rustix::fs::syncfs(&folder).map_err(io::Error::from))
+            .map_err(|source| OutputError::Sync {
+                path: dir.to_owned(),
+                source,
+            });
+    }
+    for (path, temp) in staged {
+        File::open(&temp.path)
+            .and_then(|file| file.sync_all())
+            .map_err(|source| OutputError::Write {
+                path: dir.join(path),
+                source,
+            })?;
+    }
+    Ok(())
+}
+
+/// From how many files one flush of the file system beats flushing each.
+#[cfg(target_os = "linux")]
+const MANY_FILES: usize = 32;
+
 /// Flushes a folder's entries (the renames in it) to disk.
 fn sync_folder(folder: &Path) -> Result<(), OutputError> {
     #[cfg(unix)]
@@ -479,13 +503,13 @@ fn remove_output(dir: &Path, relative: &str) -> Result<bool, OutputError> {
 #[derive(Debug)]
 struct Temp {
     path: PathBuf,
-    file: File,
     persisted: bool,
 }
 
 impl Temp {
-    /// Creates `.calfeed-<unique>.tmp` in `dir`, readable by everyone like any published file.
-    fn create(dir: &Path) -> io::Result<Temp> {
+    /// Creates `.calfeed-<unique>.tmp` in `dir`, readable by everyone like any published file,
+    /// and opens it for writing.
+    fn create(dir: &Path) -> io::Result<(Temp, File)> {
         use std::sync::atomic::{AtomicU64, Ordering};
         static COUNT: AtomicU64 = AtomicU64::new(0);
         let nanos = std::time::SystemTime::now()
@@ -507,11 +531,10 @@ impl Temp {
                 Ok(file) => {
                     let temp = Temp {
                         path,
-                        file,
                         persisted: false,
                     };
-                    set_readable(&temp.file)?;
-                    return Ok(temp);
+                    set_readable(&file)?;
+                    return Ok((temp, file));
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
                 Err(e) => return Err(e),
@@ -611,9 +634,10 @@ fn write_manifest(dir: &Path, files: &BTreeSet<String>) -> Result<(), ManifestEr
         path: path.clone(),
         source,
     };
-    let mut temp = Temp::create(dir).map_err(failed)?;
-    temp.file.write_all(text.as_bytes()).map_err(failed)?;
-    temp.file.sync_all().map_err(failed)?;
+    let (temp, mut file) = Temp::create(dir).map_err(failed)?;
+    file.write_all(text.as_bytes()).map_err(failed)?;
+    file.sync_all().map_err(failed)?;
+    drop(file);
     temp.persist(&path).map_err(failed)?;
     #[cfg(unix)]
     File::open(dir).and_then(|f| f.sync_all()).map_err(failed)?;
@@ -644,7 +668,7 @@ mod tests {
         assert!(!is_output_path("a b.ics"));
     }
 
-    fn names(dir: &Path) -> Vec<String> {
+    fn names_in(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -677,9 +701,22 @@ mod tests {
         let second = [("index.html", b"two".as_slice()), ("events/b.ics", b"b2")];
         let done = write(&out, second, |_| {}).unwrap();
         assert_eq!(done.removed, ["events/a.ics"]);
-        assert_eq!(names(&out.join("events")), ["b.ics"]);
+        assert_eq!(names_in(&out.join("events")), ["b.ics"]);
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"two");
-        assert_eq!(names(&out), [LOCK, MANIFEST, "events", "index.html"]);
+        assert_eq!(names_in(&out), [LOCK, MANIFEST, "events", "index.html"]);
+    }
+
+    #[test]
+    fn thousands_of_files_do_not_exhaust_open_files() {
+        // More files than the usual limit of 1024 open files per process.
+        let dir = tempfile::tempdir().unwrap();
+        let names: Vec<String> = (0..3000).map(|i| format!("events/e{i}.ics")).collect();
+        let files = names.iter().map(|n| (n.as_str(), n.as_bytes()));
+        let done = write(dir.path(), files, |_| {}).unwrap();
+        assert_eq!(done.written.len(), 3000);
+        assert_eq!(names_in(&dir.path().join("events")).len(), 3000);
+        let read = fs::read(dir.path().join("events/e2999.ics")).unwrap();
+        assert_eq!(read, b"events/e2999.ics");
     }
 
     #[test]
@@ -697,7 +734,7 @@ mod tests {
             write(dir.path(), twice, |_| {}),
             Err(OutputError::Name { .. })
         ));
-        assert_eq!(names(dir.path()), [LOCK]);
+        assert_eq!(names_in(dir.path()), [LOCK]);
     }
 
     #[test]
@@ -708,7 +745,7 @@ mod tests {
         writer.add("a.ics", b"new").unwrap();
         writer.add("b.ics", b"new").unwrap();
         drop(writer);
-        assert_eq!(names(dir.path()), [LOCK, MANIFEST, "a.ics"]);
+        assert_eq!(names_in(dir.path()), [LOCK, MANIFEST, "a.ics"]);
         assert_eq!(fs::read(dir.path().join("a.ics")).unwrap(), b"old");
     }
 
