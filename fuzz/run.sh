@@ -5,7 +5,8 @@
 #
 # Installs cargo-afl if needed, which builds AFL++ for the current toolchain. The run starts
 # from the seed corpus in fuzz/corpus/TARGET and keeps its findings in fuzz/out/TARGET; any crash
-# makes this script fail and prints the inputs, which `cargo run --bin TARGET < FILE` replays.
+# makes this script fail and prints the inputs, which
+# `cargo afl run --release --bin TARGET < FILE` replays.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 

@@ -269,7 +269,11 @@ impl Case {
                     1 => tz.to_offset(change),
                     _ => Offset::from_seconds(c.minutes(14) as i32 * 60).unwrap_or(Offset::UTC),
                 };
-                Form::WithOffset(at, offset)
+                // TOML offsets are hours and minutes; a zone's seconds (Monrovia's -00:44:30
+                // until 1972) cannot be written, so the case uses the offset as written.
+                let seconds = offset.seconds();
+                let written = seconds.signum() * (seconds.abs() / 60 * 60);
+                Form::WithOffset(at, Offset::from_seconds(written).expect("a valid offset"))
             }
         };
         let start_wall = near(&mut c, wall);
