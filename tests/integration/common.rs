@@ -13,13 +13,16 @@ pub fn fixture(relative: &str) -> PathBuf {
     root().join("tests/fixtures").join(relative)
 }
 
-/// The `calfeed` binary with a fixed `SOURCE_DATE_EPOCH` (2026-01-01T00:00:00Z), reading the
-/// time zone data inside calfeed whatever the machine has, and with no colour settings from the
+/// The `calfeed` binary with a fixed `SOURCE_DATE_EPOCH` (2026-01-01T00:00:00Z) and the same day
+/// as today (`CALFEED_TODAY`), so that no output depends on the clock, reading the time zone
+/// data inside calfeed whatever the machine has, and with no colour settings from the
 /// environment the tests run in.
 pub fn calfeed() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_calfeed"));
-    command.env("SOURCE_DATE_EPOCH", "1767225600");
-    command.env("CALFEED_TZDATA", "bundled");
+    command
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .env("CALFEED_TODAY", "2026-01-01")
+        .env("CALFEED_TZDATA", "bundled");
     for variable in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
         command.env_remove(variable);
     }

@@ -1,6 +1,7 @@
 //! `calfeed completions` and `calfeed man`: the scripts and the page are read by the shells and
-//! the man page formatter that will use them. Each test that needs one of those programs says so
-//! and passes without it; `scripts/test.sh` installs them.
+//! the man page formatter that will use them. A plain `cargo test` ignores the tests that need
+//! one of those programs; `scripts/test.sh` installs them and runs those tests, which fail if a
+//! program is missing.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -30,18 +31,18 @@ fn script(shell: &str, dir: &Path) -> std::path::PathBuf {
     path
 }
 
-/// Whether `program` can be run; if not, says which test is skipped.
-fn installed(program: &str, test: &str) -> bool {
+/// Fails the test unless `program` can be run.
+fn require(program: &str) {
     let found = Command::new(program)
         .arg("--version")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    if !found {
-        eprintln!("{test}: skipped, {program} is not installed (scripts/test.sh installs it)");
-    }
-    found
+    assert!(
+        found,
+        "{program} is not installed (tests/interop/setup.sh installs it)"
+    );
 }
 
 /// Runs `program` with `args`, asserting success; returns its standard output.
@@ -107,10 +108,9 @@ fn an_unknown_shell_is_a_command_line_error() {
 }
 
 #[test]
+#[ignore = "needs bash: run scripts/test.sh"]
 fn bash_completes_commands_and_shells() {
-    if !installed("bash", "bash_completes_commands_and_shells") {
-        return;
-    }
+    require("bash");
     let dir = tempfile::tempdir().unwrap();
     let script = script("bash", dir.path());
     let script = script.to_str().unwrap();
@@ -150,19 +150,17 @@ fn bash_completes_commands_and_shells() {
 }
 
 #[test]
+#[ignore = "needs zsh: run scripts/test.sh"]
 fn zsh_reads_its_script() {
-    if !installed("zsh", "zsh_reads_its_script") {
-        return;
-    }
+    require("zsh");
     let dir = tempfile::tempdir().unwrap();
     ok("zsh", &["-n", script("zsh", dir.path()).to_str().unwrap()]);
 }
 
 #[test]
+#[ignore = "needs fish: run scripts/test.sh"]
 fn fish_completes_commands() {
-    if !installed("fish", "fish_completes_commands") {
-        return;
-    }
+    require("fish");
     let dir = tempfile::tempdir().unwrap();
     let script = script("fish", dir.path());
     let script = script.to_str().unwrap();
@@ -188,10 +186,9 @@ fn fish_completes_commands() {
 }
 
 #[test]
+#[ignore = "needs groff: run scripts/test.sh"]
 fn man_page_formats_without_warnings() {
-    if !installed("groff", "man_page_formats_without_warnings") {
-        return;
-    }
+    require("groff");
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("calfeed.1");
     std::fs::write(&page, run(&["man"]).stdout).unwrap();
@@ -206,10 +203,9 @@ fn man_page_formats_without_warnings() {
 }
 
 #[test]
+#[ignore = "needs man-db: run scripts/test.sh"]
 fn man_shows_the_page() {
-    if !installed("man", "man_shows_the_page") {
-        return;
-    }
+    require("man");
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("calfeed.1");
     std::fs::write(&page, run(&["man"]).stdout).unwrap();

@@ -10,3 +10,4 @@
 mod common;
 mod dataset;
 mod feeds;
+mod recur;
