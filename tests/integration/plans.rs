@@ -130,7 +130,10 @@ fn deny_warnings_passes_without_warnings() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", shown(&output));
-    assert_eq!(files(&ws.out), [".calfeed-outputs", "all.ics"]);
+    assert_eq!(
+        files(&ws.out),
+        [".calfeed-lock", ".calfeed-outputs", "all.ics"]
+    );
 }
 
 /// Without `CALFEED_TODAY` today comes from the clock, whatever `SOURCE_DATE_EPOCH` says.
