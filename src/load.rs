@@ -26,6 +26,7 @@ use crate::plans::{self, Today};
 use crate::text::{self, Text};
 use crate::tz::{self, Tzdb, WallTime, Zone};
 
+mod repeat;
 mod sections;
 mod times;
 mod values;
@@ -235,6 +236,44 @@ fn syntax_errors(text: &str, sections: &[sections::Section]) -> Vec<Diagnostic> 
     diagnostics
 }
 
+/// Files with at least this many sections are parsed on a second thread while the first one
+/// validates; smaller ones are not worth the thread.
+const PIPELINE_FROM: usize = 256;
+
+/// Sections parsed ahead of the one being validated, at most.
+const PIPELINE_DEPTH: usize = 64;
+
+/// Parses `sections` in order on a second thread and hands each syntax tree to `read` on this
+/// one, so that parsing the TOML and validating it use two cores. Only a few sections' trees are
+/// held at once. Returns `false` at the first section that is not valid TOML.
+fn parse_ahead<'t>(
+    text: &'t str,
+    sections: &[sections::Section],
+    mut read: impl FnMut(&sections::Section, Spanned<DeTable<'t>>),
+) -> bool {
+    std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(PIPELINE_DEPTH);
+        scope.spawn(move || {
+            for section in sections {
+                let tree = parse_section(text, section).ok();
+                let failed = tree.is_none();
+                // The reader has stopped (a syntax error ahead of this section), or this one
+                // failed: either way nothing after it is needed.
+                if sender.send((section, tree)).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        for (section, tree) in receiver {
+            match tree {
+                Some(tree) => read(section, tree),
+                None => return false,
+            }
+        }
+        true
+    })
+}
+
 /// Parses one section, or returns the TOML parser's errors about it.
 fn parse_section<'t>(
     text: &'t str,
@@ -262,7 +301,12 @@ enum Walk {
 
 /// Validates the document section by section, holding only one section's syntax tree at a time
 /// (and those of the few feeds).
-fn walk(text: &str, sections: &[sections::Section], db: &'static Tzdb, options: Options) -> Walk {
+fn walk<'t>(
+    text: &'t str,
+    sections: &[sections::Section],
+    db: &'static Tzdb,
+    options: Options,
+) -> Walk {
     let mut loader = Loader {
         diagnostics: Vec::new(),
         db,
@@ -317,17 +361,16 @@ fn walk(text: &str, sections: &[sections::Section], db: &'static Tzdb, options: 
             .as_ref()
             .map_or(DEFAULT_DURATION, |c| c.default_duration),
         today: options.today,
+        timezones: calendar
+            .as_ref()
+            .map_or(TimezoneStyle::Vtimezone, |c| c.timezones),
     };
 
     // Then the events, a section at a time; sections with feeds are kept for the end.
     let mut events = Vec::new();
     let mut ids: HashMap<String, Range<usize>> = HashMap::new();
     let mut feed_sections = Vec::new();
-    for section in sections {
-        let tree = match parse_section(text, section) {
-            Ok(tree) => tree,
-            Err(_) => return Walk::InvalidToml,
-        };
+    let mut read_section = |section: &sections::Section, tree: Spanned<DeTable<'t>>| {
         loader.offset = section.range.start;
         let fields = loader.fields(tree.get_ref(), 0..0, "the top level of the file", ROOT_KEYS);
         let has_feeds = fields.get("feed").is_some();
@@ -336,6 +379,16 @@ fn walk(text: &str, sections: &[sections::Section], db: &'static Tzdb, options: 
         if has_feeds {
             feed_sections.push((section.range.start, tree));
         }
+    };
+    if sections.len() < PIPELINE_FROM {
+        for section in sections {
+            match parse_section(text, section) {
+                Ok(tree) => read_section(section, tree),
+                Err(_) => return Walk::InvalidToml,
+            }
+        }
+    } else if !parse_ahead(text, sections, read_section) {
+        return Walk::InvalidToml;
     }
 
     // Last the feeds, which are checked against the events.
@@ -415,6 +468,9 @@ const EVENT_KEYS: &[&str] = &[
     "tags",
     "updated",
     "sequence",
+    "repeat",
+    "skip",
+    "override",
 ];
 
 /// The keys of one table, after unknown keys have been reported.
@@ -438,6 +494,7 @@ struct Defaults {
     timezone: Zone,
     default_duration: Duration,
     today: Option<Today>,
+    timezones: TimezoneStyle,
 }
 
 struct Loader<'t> {
@@ -499,7 +556,10 @@ impl Loader<'_> {
     ) {
         for (table, span) in self.array_of_tables(value, "event") {
             if let Some(event) = self.event(table, span.clone(), defaults) {
-                if let Some(today) = defaults.today {
+                // A repeating plan goes on after its first occurrence: not checked here.
+                if let Some(today) = defaults.today
+                    && event.repeat.is_none()
+                {
                     self.passed_plan(table, span, &event, today);
                 }
                 events.push(event);
@@ -683,6 +743,7 @@ impl Loader<'_> {
             timezone: Zone::utc(),
             default_duration: DEFAULT_DURATION,
             today: None,
+            timezones: TimezoneStyle::Vtimezone,
         };
         let name = self.required(&f, "name", "[calendar]", "name = \"Summit diplomacy\"");
         let name = name.and_then(|v| self.text(v, "name", &defaults));
@@ -898,6 +959,10 @@ impl Loader<'_> {
             Some(event_zone) => self.when(&f, event_zone, cal),
             None => None,
         };
+        let repeat = match &timezone {
+            Some(event_zone) => self.repeat(&f, when.as_ref(), *event_zone, cal),
+            None => None,
+        };
         let status = match f.get("status") {
             Some(v) => self.string(v, "status").and_then(|s| {
                 let status = Status::from_name(&s);
@@ -946,7 +1011,11 @@ impl Loader<'_> {
             return None;
         }
         let timezone = timezone?.unwrap_or(cal.timezone);
-        Some(Event {
+        let (repeat, changes) = match repeat? {
+            Some((repeat, changes)) => (Some(repeat), changes),
+            None => (None, Vec::new()),
+        };
+        let mut event = Event {
             id: id?,
             title: title?,
             when: when?,
@@ -962,7 +1031,10 @@ impl Loader<'_> {
             tags: tags?,
             updated: updated?,
             sequence: sequence?.unwrap_or(0),
-        })
+            repeat,
+        };
+        repeat::apply(&mut event, changes);
+        Some(event)
     }
 }
 

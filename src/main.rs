@@ -8,7 +8,8 @@ use anyhow::Context as _;
 use calfeed::annotate::{self, MessageFormat};
 use calfeed::cli::{Cli, Color, Command};
 use calfeed::diag::{self, Diagnostic};
-use calfeed::load::{self, LoadError};
+use calfeed::load::LoadError;
+use calfeed::{Error, Options};
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -43,43 +44,16 @@ fn main() -> ExitCode {
     }
 }
 
-/// Warnings were found and `--deny-warnings` turns them into errors.
-#[derive(Debug, thiserror::Error)]
-#[error(
-    "`{}` has {count} {}, and --deny-warnings makes warnings errors{}",
-    path.display(),
-    plural(*count, "warning"),
-    if *builds { "; nothing was written" } else { "" }
-)]
-struct DeniedWarnings {
-    path: std::path::PathBuf,
-    count: usize,
-    builds: bool,
-}
-
-/// Reads and checks `path`, reporting its warnings; fails on any with `--deny-warnings`.
-fn load(
-    path: &Path,
-    deny_warnings: bool,
-    builds: bool,
-    format: MessageFormat,
-) -> anyhow::Result<load::Loaded> {
+/// The options both commands share: the day past plans are measured against, and whether
+/// warnings fail the run.
+fn options(input: &Path, deny_warnings: bool) -> anyhow::Result<Options> {
     let today = calfeed::plans::Today::new(
         std::env::var(calfeed::plans::VARIABLE).ok().as_deref(),
         chrono::Utc::now(),
     )?;
-    let options = load::Options { today: Some(today) };
-    let (loaded, text) = load::from_file_with(path, options)?;
-    print_diagnostics(&loaded.warnings, path, &text, format);
-    if deny_warnings && !loaded.warnings.is_empty() {
-        return Err(DeniedWarnings {
-            path: path.to_owned(),
-            count: loaded.warnings.len(),
-            builds,
-        }
-        .into());
-    }
-    Ok(loaded)
+    Ok(Options::new(input)
+        .today(today)
+        .deny_warnings(deny_warnings))
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -107,7 +81,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     .zone(&name)
                     .unwrap_or_else(|| unknown_zone(tzdb, &name)),
             };
-            let loaded = load(&input, deny, false, MessageFormat::Human)?;
+            let (loaded, text) = calfeed::load::from_file(&input)?;
+            print_diagnostics(&loaded.warnings, &input, &text, MessageFormat::Human);
             let options = calfeed::agenda::Options {
                 zone,
                 from,
@@ -126,24 +101,24 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             file,
             message_format,
         } => {
-            let loaded = load(&file, deny, false, message_format)?;
-            let c = &loaded.calendar;
+            let report = calfeed::check(&options(&file, deny)?)?;
+            let source = &report.source;
+            print_diagnostics(&source.warnings, &file, &source.text, message_format);
             let summary = format!(
                 "{}: {} {}, {} {} besides all.ics, no errors",
                 file.display(),
-                c.events.len(),
-                plural(c.events.len(), "event"),
-                c.feeds.len(),
-                plural(c.feeds.len(), "feed"),
+                report.events,
+                plural(report.events, "event"),
+                report.feeds,
+                plural(report.feeds, "feed"),
             );
             // JSON output keeps standard output for diagnostics only.
-            // A closed pipe (`calfeed check | head -0`) is not worth a panic.
             if message_format == MessageFormat::Json {
                 let _ = writeln!(io::stderr().lock(), "{summary}");
+                Ok(())
             } else {
-                let _ = writeln!(io::stdout().lock(), "{summary}");
+                to_stdout(|out| writeln!(out, "{summary}"))
             }
-            Ok(())
         }
         Command::Build {
             input,
@@ -155,11 +130,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 std::env::var(calfeed::stamp::VARIABLE).ok().as_deref(),
                 chrono::Utc::now(),
             )?;
-            let loaded = load(&input, deny, true, message_format)?;
-            let report = calfeed::output::build_with(&loaded.calendar, &out, stamp, !feeds_only)
-                .with_context(|| {
-                    format!("the feeds were not all written to `{}`", out.display())
-                })?;
+            let options = options(&input, deny)?
+                .out(&out)
+                .stamp(stamp)
+                .feeds_only(feeds_only)
+                .on_wait(|dir| {
+                    let _ = writeln!(
+                        io::stderr(),
+                        "waiting for another build of {} to finish",
+                        dir.display()
+                    );
+                });
+            let report = calfeed::build(&options)?;
+            let source = &report.source;
+            print_diagnostics(&source.warnings, &input, &source.text, message_format);
             let mut stderr = io::stderr().lock();
             let _ = writeln!(
                 stderr,
@@ -291,12 +275,17 @@ fn print_diagnostics(diagnostics: &[Diagnostic], path: &Path, text: &str, format
 
 fn report_error(error: &anyhow::Error, builds: bool, format: MessageFormat, input: Option<&Path>) {
     let red = anstyle::AnsiColor::BrightRed.on_default().bold();
-    if let Some(LoadError::Invalid {
-        path,
-        text,
-        diagnostics,
-    }) = error.downcast_ref::<LoadError>()
-    {
+    // Errors and warnings in the input: the diagnostics, then one line.
+    let shown = match error.downcast_ref::<Error>() {
+        Some(Error::Load(LoadError::Invalid {
+            path,
+            text,
+            diagnostics,
+        })) => Some((path, text, diagnostics)),
+        Some(Error::Warnings { input }) => Some((&input.path, &input.text, &input.warnings)),
+        _ => None,
+    };
+    if let Some((path, text, diagnostics)) = shown {
         print_diagnostics(diagnostics, path, text, format);
         let outcome = if builds { "; nothing was written" } else { "" };
         let _ = writeln!(
@@ -309,6 +298,11 @@ fn report_error(error: &anyhow::Error, builds: bool, format: MessageFormat, inpu
     for cause in error.chain().skip(1) {
         message.push_str(": ");
         message.push_str(&cause.to_string());
+    }
+    // What a failed build left in the output folder.
+    if let Some(Error::Output(e)) = error.downcast_ref::<Error>() {
+        message.push_str("; ");
+        message.push_str(e.outcome());
     }
     let shown_input = input.map(|p| p.display().to_string());
     match format {

@@ -5,9 +5,10 @@
 //! instants with the zone they are shown in), never as strings.
 
 use crate::tz::Zone;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 use crate::duration::Duration;
+use crate::recur::Rule;
 use crate::text::Text;
 
 /// The whole input: calendar settings, feeds and events.
@@ -149,6 +150,35 @@ pub struct Event {
     pub updated: Option<DateTime<Utc>>,
     /// Revision (`SEQUENCE`).
     pub sequence: u32,
+    /// How the event repeats (`RRULE`, `EXDATE`), if it does.
+    pub repeat: Option<Repeat>,
+}
+
+/// How an event repeats: a rule, minus the occurrences that do not happen.
+///
+/// The rule follows the wall clock of [`When::rule_zone`]: a weekly 09:00 meeting in New York
+/// stays at 09:00 local time across DST changes.
+#[derive(Debug, Clone)]
+pub struct Repeat {
+    /// The rule (`RRULE`), checked against the start: the start is its first occurrence, and no
+    /// occurrence is one that calendar apps would place differently.
+    pub rule: Rule,
+    /// Occurrences that do not happen (`EXDATE`), as wall times of [`When::rule_zone`]
+    /// (midnight for all-day events), each an occurrence of the rule, in order.
+    pub skips: Vec<NaiveDateTime>,
+    /// Occurrences changed (`RECURRENCE-ID`), in order of the occurrences they replace.
+    pub overrides: Vec<Override>,
+}
+
+/// One occurrence of a repeating event, changed.
+#[derive(Debug, Clone)]
+pub struct Override {
+    /// The occurrence it replaces, as a wall time of [`When::rule_zone`] (midnight for all-day
+    /// events).
+    pub occurrence: NaiveDateTime,
+    /// The occurrence as it takes place: the repeating event's fields with the changes made,
+    /// and no `repeat`.
+    pub event: Event,
 }
 
 /// When an event happens.
@@ -168,6 +198,26 @@ pub enum When {
         /// End (exclusive), after the start.
         end: Moment,
     },
+}
+
+impl When {
+    /// The zone whose wall clock a repeating event follows: the zone its start is written in,
+    /// UTC for a start written in UTC or for an all-day event (which repeats dates).
+    pub fn rule_zone(&self) -> Zone {
+        match *self {
+            When::Timed { start, .. } => start.zone.unwrap_or_else(Zone::utc),
+            When::AllDay { .. } => Zone::utc(),
+        }
+    }
+
+    /// The start as a wall time of [`When::rule_zone`] (midnight for all-day events): the
+    /// first occurrence of a repeating event.
+    pub fn rule_start(&self) -> NaiveDateTime {
+        match *self {
+            When::Timed { start, .. } => self.rule_zone().to_local(start.utc),
+            When::AllDay { first, .. } => first.and_time(chrono::NaiveTime::MIN),
+        }
+    }
 }
 
 /// An instant and how it is written.

@@ -887,7 +887,11 @@ impl Rule {
                 let shown = if all_day {
                     format!("{} ({})", first.date(), weekday_name(first.weekday()))
                 } else {
-                    format!("{} ({})", first, weekday_name(first.weekday()))
+                    format!(
+                        "{} ({})",
+                        first.format("%Y-%m-%dT%H:%M:%S"),
+                        weekday_name(first.weekday())
+                    )
                 };
                 Err(RuleError::new(
                     0..len,

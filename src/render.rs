@@ -10,10 +10,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
 use crate::tz::Zone;
-use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use chrono::{
+    DateTime, Datelike, Duration as ChronoDuration, NaiveDate, NaiveDateTime, NaiveTime, Timelike,
+    Utc,
+};
 
 use crate::ics::ContentWriter;
-use crate::model::{Calendar, Event, Feed, Moment, Status, TimezoneStyle, When};
+use crate::model::{Calendar, Event, Feed, Moment, Repeat, Status, TimezoneStyle, When};
+use crate::recur::{End, Until};
 use crate::text::Text;
 use crate::tz;
 
@@ -157,7 +161,11 @@ impl<'a> Feeds<'a> {
             }
         }
         for event in &view.events {
-            self.write_event(&mut w, event, view.language)?;
+            self.write_event(&mut w, event, view.language, None)?;
+            for over in event.repeat.iter().flat_map(|r| &r.overrides) {
+                let replaced = (event.when, over.occurrence);
+                self.write_event(&mut w, &over.event, view.language, Some(replaced))?;
+            }
         }
         w.line("END:VCALENDAR")?;
         w.finish()
@@ -168,6 +176,7 @@ impl<'a> Feeds<'a> {
         w: &mut ContentWriter<W>,
         event: &Event,
         language: &str,
+        replaced: Option<(When, NaiveDateTime)>,
     ) -> io::Result<()> {
         let cal = self.calendar;
         let default = cal.language.as_str();
@@ -176,26 +185,32 @@ impl<'a> Feeds<'a> {
         w.property(
             "DTSTAMP",
             &[],
-            &utc_stamp(event.updated.unwrap_or(self.stamp)),
+            utc_stamp(event.updated.unwrap_or(self.stamp)).as_str(),
         )?;
+        if let Some((master, occurrence)) = replaced {
+            self.occurrence(w, "RECURRENCE-ID", master, occurrence)?;
+        }
         match event.when {
             When::AllDay { first, last } => {
                 let after = last + ChronoDuration::days(1);
                 w.property(
                     "DTSTART",
                     &[("VALUE", "DATE")],
-                    &first.format("%Y%m%d").to_string(),
+                    IcalTime::date(first).as_str(),
                 )?;
                 w.property(
                     "DTEND",
                     &[("VALUE", "DATE")],
-                    &after.format("%Y%m%d").to_string(),
+                    IcalTime::date(after).as_str(),
                 )?;
             }
             When::Timed { start, end } => {
                 self.moment(w, "DTSTART", start)?;
                 self.moment(w, "DTEND", end)?;
             }
+        }
+        if let Some(repeat) = &event.repeat {
+            self.repeat(w, event.when, repeat)?;
         }
 
         let title = event.title.get(language, default);
@@ -253,9 +268,67 @@ impl<'a> Feeds<'a> {
         )?;
         w.property("SEQUENCE", &[], &event.sequence.to_string())?;
         if let Some(updated) = event.updated {
-            w.property("LAST-MODIFIED", &[], &utc_stamp(updated))?;
+            w.property("LAST-MODIFIED", &[], utc_stamp(updated).as_str())?;
         }
         w.line("END:VEVENT")
+    }
+
+    /// `RRULE` and one `EXDATE` per skipped occurrence, written like `DTSTART`.
+    fn repeat<W: Write>(
+        &self,
+        w: &mut ContentWriter<W>,
+        when: When,
+        repeat: &Repeat,
+    ) -> io::Result<()> {
+        let zone = when.rule_zone();
+        let until = match (repeat.rule.end, when) {
+            (End::Until(Until::Date(day)), When::AllDay { .. }) => {
+                Some(IcalTime::date(day).as_str().to_owned())
+            }
+            (End::Until(until), When::Timed { .. }) => {
+                // RFC 5545: UNTIL is in UTC when DTSTART has a zone (or is in UTC).
+                let utc = match until {
+                    Until::Utc(t) => t.and_utc(),
+                    Until::Local(t) => zone.resolve_rfc(t),
+                    Until::Date(day) => {
+                        let next = (day + ChronoDuration::days(1)).and_time(NaiveTime::MIN);
+                        zone.resolve_rfc(next) - ChronoDuration::seconds(1)
+                    }
+                };
+                Some(utc_stamp(utc).as_str().to_owned())
+            }
+            _ => None,
+        };
+        w.property("RRULE", &[], &repeat.rule.to_ical(until.as_deref()))?;
+        for skip in &repeat.skips {
+            self.occurrence(w, "EXDATE", when, *skip)?;
+        }
+        Ok(())
+    }
+
+    /// An occurrence (a wall time of the rule's zone) of the event that starts at `when`,
+    /// written like its `DTSTART`.
+    fn occurrence<W: Write>(
+        &self,
+        w: &mut ContentWriter<W>,
+        name: &str,
+        when: When,
+        occurrence: NaiveDateTime,
+    ) -> io::Result<()> {
+        match when {
+            When::AllDay { .. } => w.property(
+                name,
+                &[("VALUE", "DATE")],
+                IcalTime::date(occurrence.date()).as_str(),
+            ),
+            When::Timed { start, .. } => {
+                let moment = Moment {
+                    utc: when.rule_zone().resolve_rfc(occurrence),
+                    zone: start.zone,
+                };
+                self.moment(w, name, moment)
+            }
+        }
     }
 
     fn moment<W: Write>(
@@ -270,28 +343,84 @@ impl<'a> Feeds<'a> {
                 w.property(
                     name,
                     &[("TZID", zone.name())],
-                    &local.format("%Y%m%dT%H%M%S").to_string(),
+                    IcalTime::local(local).as_str(),
                 )
             }
-            _ => w.property(name, &[], &utc_stamp(moment.utc)),
+            _ => w.property(name, &[], utc_stamp(moment.utc).as_str()),
         }
     }
 }
 
-/// The start and end of a timed event; nothing for all-day events.
+/// The start and end of a timed event and of its overrides; nothing for all-day events.
 fn zoned_moments(event: &Event) -> Vec<Moment> {
-    match event.when {
+    let mut out = match event.when {
         When::Timed { start, end } => vec![start, end],
         When::AllDay { .. } => Vec::new(),
+    };
+    for over in event.repeat.iter().flat_map(|r| &r.overrides) {
+        out.extend(zoned_moments(&over.event));
     }
+    out
 }
 
 fn language_param(language: Option<&str>) -> Vec<(&'static str, &str)> {
     language.map(|l| ("LANGUAGE", l)).into_iter().collect()
 }
 
-fn utc_stamp(t: DateTime<Utc>) -> String {
-    t.format("%Y%m%dT%H%M%SZ").to_string()
+fn utc_stamp(t: DateTime<Utc>) -> IcalTime {
+    IcalTime::utc(t.naive_utc())
+}
+
+/// An iCalendar DATE (`20260319`), local DATE-TIME (`20260319T100000`) or UTC DATE-TIME
+/// (`20260319T010000Z`), written without allocating. Years have four digits (calfeed accepts
+/// 1901 to 9998).
+struct IcalTime {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl IcalTime {
+    fn date(date: NaiveDate) -> Self {
+        let mut t = IcalTime {
+            bytes: [0; 16],
+            len: 0,
+        };
+        t.digits(date.year().clamp(0, 9999) as u32, 4);
+        t.digits(date.month(), 2);
+        t.digits(date.day(), 2);
+        t
+    }
+
+    fn local(local: NaiveDateTime) -> Self {
+        let mut t = IcalTime::date(local.date());
+        t.push(b'T');
+        t.digits(local.hour(), 2);
+        t.digits(local.minute(), 2);
+        t.digits(local.second(), 2);
+        t
+    }
+
+    fn utc(utc: NaiveDateTime) -> Self {
+        let mut t = IcalTime::local(utc);
+        t.push(b'Z');
+        t
+    }
+
+    fn push(&mut self, byte: u8) {
+        self.bytes[self.len] = byte;
+        self.len += 1;
+    }
+
+    fn digits(&mut self, value: u32, width: u32) {
+        for place in (0..width).rev() {
+            self.push(b'0' + (value / 10u32.pow(place) % 10) as u8);
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII digits, `T` and `Z` are ever pushed.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
 }
 
 /// Degrees with at most six decimals (about 10 cm), without trailing zeros.
@@ -350,11 +479,119 @@ mod tests {
     use super::*;
 
     #[test]
+    fn times_are_written_as_icalendar_dates_and_times() {
+        let date = NaiveDate::from_ymd_opt(1901, 2, 3).unwrap();
+        assert_eq!(IcalTime::date(date).as_str(), "19010203");
+        let local = date.and_hms_opt(4, 5, 6).unwrap();
+        assert_eq!(IcalTime::local(local).as_str(), "19010203T040506");
+        let late = NaiveDate::from_ymd_opt(9998, 12, 31)
+            .unwrap()
+            .and_hms_opt(23, 59, 59)
+            .unwrap();
+        assert_eq!(IcalTime::utc(late).as_str(), "99981231T235959Z");
+        assert_eq!(
+            IcalTime::utc(late).as_str(),
+            late.format("%Y%m%dT%H%M%SZ").to_string()
+        );
+    }
+
+    #[test]
     fn coordinates_are_short_and_exact() {
         assert_eq!(coordinate(35.68), "35.68");
         assert_eq!(coordinate(139.0), "139");
         assert_eq!(coordinate(-0.0000001), "0");
         assert_eq!(coordinate(35.123456789), "35.123457");
+    }
+
+    fn feed(text: &str) -> String {
+        let loaded = crate::load::parse_with(text, crate::tz::Tzdb::bundled()).unwrap();
+        let stamp = DateTime::from_timestamp(0, 0).unwrap();
+        let feeds = Feeds::new(&loaded.calendar, stamp);
+        String::from_utf8(feeds.write(&feeds.all(), Vec::new()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn repeats_are_written_like_the_start() {
+        let head = "[calendar]\nname = \"x\"\ndomain = \"example.org\"\n";
+        let event = "[[event]]\nid = \"a\"\ntitle = \"A\"\nstart = 2026-01-06T09:00:00\n\
+                     timezone = \"Asia/Tokyo\"\n\
+                     repeat = \"FREQ=WEEKLY;UNTIL=2026-02-03\"\nskip = [2026-01-13T09:00:00]\n";
+        let zoned = feed(&format!("{head}\n{event}"));
+        assert!(
+            zoned.contains("RRULE:FREQ=WEEKLY;UNTIL=20260203T145959Z\r\n"),
+            "{zoned}"
+        );
+        assert!(
+            zoned.contains("EXDATE;TZID=Asia/Tokyo:20260113T090000\r\n"),
+            "{zoned}"
+        );
+        let utc = feed(&format!("{head}timezones = \"utc\"\n\n{event}"));
+        assert!(utc.contains("DTSTART:20260106T000000Z\r\n"), "{utc}");
+        assert!(utc.contains("EXDATE:20260113T000000Z\r\n"), "{utc}");
+        assert!(!utc.contains("RDATE"), "{utc}");
+    }
+
+    #[test]
+    fn an_override_is_its_own_vevent_with_the_same_uid() {
+        let text = "[calendar]\nname = \"x\"\ndomain = \"example.org\"\n\n[[event]]\n\
+                    id = \"a\"\ntitle = \"A\"\nstart = 2026-07-04\nlocation = \"Park\"\n\
+                    repeat = \"FREQ=YEARLY;COUNT=3\"\n\n[[event.override]]\n\
+                    occurrence = 2027-07-04\nstart = 2027-07-05\nstatus = \"cancelled\"\n";
+        let ics = feed(text);
+        let over = &ics[ics.rfind("BEGIN:VEVENT").unwrap()..];
+        assert!(over.contains("UID:a@example.org\r\n"), "{over}");
+        assert!(
+            over.contains("RECURRENCE-ID;VALUE=DATE:20270704\r\n"),
+            "{over}"
+        );
+        assert!(over.contains("DTSTART;VALUE=DATE:20270705\r\n"), "{over}");
+        assert!(over.contains("SUMMARY:[Cancelled] A\r\n"), "{over}");
+        assert!(over.contains("LOCATION:Park\r\n"), "{over}");
+        assert!(!over.contains("RRULE"), "{over}");
+    }
+
+    /// The VTIMEZONE of an open-ended rule is open-ended too: its current observances repeat
+    /// without end, so every occurrence, however late, has its offset.
+    #[test]
+    fn an_open_ended_rule_gets_an_open_ended_vtimezone() {
+        let text = "[calendar]\nname = \"x\"\ndomain = \"example.org\"\n\n[[event]]\n\
+                    id = \"a\"\ntitle = \"A\"\nstart = 2026-01-06T09:00:00\n\
+                    timezone = \"Europe/Paris\"\nrepeat = \"FREQ=WEEKLY\"\n";
+        let ics = feed(text);
+        let zone = &ics[ics.find("BEGIN:VTIMEZONE").unwrap()..ics.find("END:VTIMEZONE").unwrap()];
+        let rules: Vec<&str> = zone.lines().filter(|l| l.starts_with("RRULE:")).collect();
+        assert_eq!(rules.len(), 2, "{zone}");
+        assert!(
+            rules
+                .iter()
+                .all(|r| !r.contains("UNTIL") && !r.contains("COUNT")),
+            "{zone}"
+        );
+        let rule: crate::recur::Rule = "FREQ=WEEKLY".parse().unwrap();
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 6)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let last = crate::recur::zoned::place(
+            &rule,
+            start,
+            crate::tz::database().zone("Europe/Paris").unwrap(),
+            crate::duration::Duration {
+                days: 0,
+                seconds: 3600,
+            },
+        );
+        // Followed to 2100, where the scan of the VTIMEZONE's transitions ends too.
+        assert_eq!(
+            last.occurrences
+                .last()
+                .unwrap()
+                .0
+                .date()
+                .format("%Y")
+                .to_string(),
+            "2100"
+        );
     }
 
     #[test]

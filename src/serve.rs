@@ -278,8 +278,8 @@ fn build_once(input: &Path, out: &Path) -> Result<Built, String> {
     .map_err(|e| format!("error: {e}"))?;
     let options = load::Options { today: Some(today) };
     let (loaded, text) = load::from_file_with(input, options).map_err(|e| render_load_error(&e))?;
-    let report =
-        output::build(&loaded.calendar, out, stamp).map_err(|e| format!("error: {}", chain(&e)))?;
+    let report = output::build(&loaded.calendar, out, stamp, |_| {})
+        .map_err(|e| format!("error: {}", chain(&e)))?;
     let calendar = &loaded.calendar;
     let mut summary = String::new();
     if !loaded.warnings.is_empty() {

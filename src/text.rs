@@ -121,6 +121,16 @@ pub enum TextError {
 /// assert!(calfeed::text::clean("bell\u{7}").is_err());
 /// ```
 pub fn clean(input: &str) -> Result<String, TextError> {
+    // Most texts hold no line break other than `\n` and no control character: one pass, one
+    // allocation.
+    let plain = input.chars().all(|c| match c {
+        '\r' | '\u{2028}' | '\u{2029}' => false,
+        '\n' | '\t' => true,
+        c => !c.is_control(),
+    });
+    if plain {
+        return Ok(input.trim().to_owned());
+    }
     let normalized = input
         .replace("\r\n", "\n")
         .replace(['\r', '\u{2028}', '\u{2029}'], "\n");

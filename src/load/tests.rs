@@ -376,3 +376,53 @@ fn passed_plans_are_warnings_in_file_order_and_only_when_asked() {
     assert_eq!(diagnostics.iter().filter(|d| d.is_error()).count(), 1);
     assert_eq!(diagnostics.iter().filter(|d| !d.is_error()).count(), 1);
 }
+
+/// A file with enough sections to be parsed on a second thread reads exactly like the whole
+/// file parsed at once, errors and warnings included, and a syntax error far into it is found.
+#[test]
+fn sections_parsed_ahead_read_like_the_whole_file() {
+    let mut text = String::from(HEAD);
+    for i in 0..PIPELINE_FROM + 40 {
+        let status = if i % 7 == 0 { "tentative" } else { "confirmed" };
+        let broken_end = if i == 100 {
+            "\nend = 2025-10-27T10:00:00"
+        } else {
+            ""
+        };
+        text.push_str(&format!(
+            "\n[[event]]\nid = \"e{i}\"\ntitle = \"Event {i}\"\nstart = 2025-10-28T10:00:00\
+             \nstatus = \"{status}\"{broken_end}\n"
+        ));
+    }
+    let sections = sections::split(&text);
+    assert!(sections.len() > PIPELINE_FROM, "{}", sections.len());
+    let whole = [sections::Section {
+        range: 0..text.len(),
+        has_calendar: true,
+    }];
+    let options = Options {
+        today: Some(crate::plans::Today::Date("2026-01-01".parse().unwrap())),
+    };
+    let db = tz::Tzdb::bundled();
+    let by_sections = read(&text, &sections, db, options);
+    let at_once = read(&text, &whole, db, options);
+    assert_eq!(format!("{by_sections:?}"), format!("{at_once:?}"));
+    let diagnostics = by_sections.unwrap_err();
+    assert_eq!(diagnostics.iter().filter(|d| d.is_error()).count(), 1);
+    assert!(diagnostics.len() > 40, "{}", diagnostics.len());
+
+    // A syntax error past the sections the second thread reads ahead.
+    let broken = text.replacen("title = \"Event 200\"", "title = \"Event 200", 1);
+    let by_sections = read(&broken, &sections::split(&broken), db, options);
+    let at_once = read(&broken, &whole_of(&broken), db, options);
+    let errors = by_sections.unwrap_err();
+    assert!(errors[0].message.starts_with("invalid TOML"), "{errors:?}");
+    assert_eq!(errors[0].span, at_once.unwrap_err()[0].span);
+}
+
+fn whole_of(text: &str) -> [sections::Section; 1] {
+    [sections::Section {
+        range: 0..text.len(),
+        has_calendar: true,
+    }]
+}

@@ -460,7 +460,7 @@ fn start_must_be_an_occurrence() {
         "the start is not an occurrence of the repeat rule"
     );
     assert!(
-        e.help.contains("2026-01-06 09:00:00 (Tuesday)"),
+        e.help.contains("2026-01-06T09:00:00 (Tuesday)"),
         "{}",
         e.help
     );

@@ -195,6 +195,7 @@ fn feeds_only_writes_no_page_and_removes_an_earlier_one() {
     assert_eq!(
         files(&w.out),
         [
+            ".calfeed-lock",
             ".calfeed-outputs",
             "all.ics",
             "events",

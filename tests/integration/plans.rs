@@ -132,7 +132,13 @@ fn deny_warnings_passes_without_warnings() {
     assert_eq!(output.status.code(), Some(0), "{}", shown(&output));
     assert_eq!(
         files(&ws.out),
-        [".calfeed-outputs", "all.ics", "events", "index.html"]
+        [
+            ".calfeed-lock",
+            ".calfeed-outputs",
+            "all.ics",
+            "events",
+            "index.html"
+        ]
     );
 }
 

@@ -33,6 +33,12 @@ fn zone_changes_of_2026() {
     insta::assert_snapshot!("tz2026-all", feed("valid/tz2026.toml", "all.ics"));
 }
 
+/// Repeating events: `RRULE` with a UTC or DATE `UNTIL`, `EXDATE` written like `DTSTART`.
+#[test]
+fn repeating_events() {
+    insta::assert_snapshot!("repeat-all", feed("valid/repeat.toml", "all.ics"));
+}
+
 #[test]
 fn utc_style() {
     insta::assert_snapshot!("utc-style-all", feed("valid/utc-style.toml", "all.ics"));

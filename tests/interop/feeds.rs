@@ -63,6 +63,32 @@ fn utc_style_reads_the_same_in_three_parsers() {
     assert!(report.contains("mismatches: none"), "{report}");
 }
 
+/// Repeating events expanded by each parser (Python `icalendar` with `recurring_ical_events`,
+/// ical.js's `Event.iterator`, libical's `icalcomponent_foreach_recurrence`) through the file's
+/// VTIMEZONEs, compared with `dateutil.rrule` on wall times placed with `zoneinfo`.
+#[test]
+#[ignore = "needs Python icalendar and recurring_ical_events, ical.js and libical: run scripts/test.sh"]
+fn repeating_events_expand_the_same_in_three_parsers() {
+    let out = tempfile::tempdir().unwrap();
+    let toml = fixture("valid/repeat.toml");
+    build(&toml, out.path());
+    let report = run_checker(
+        "python3",
+        &[
+            OsStr::new("tests/interop/recur_check.py"),
+            OsStr::new("--toml"),
+            toml.as_os_str(),
+            OsStr::new("--ics"),
+            out.path().join("all.ics").as_os_str(),
+            OsStr::new("--tzdata-release"),
+            OsStr::new(tz::db::bundled_release()),
+        ],
+    );
+    println!("{report}");
+    // Nine repeating events, three parsers.
+    assert!(report.contains("27 passed, 0 failed"), "{report}");
+}
+
 #[test]
 #[ignore = "needs Python icalendar, ical.js and libical: run scripts/test.sh"]
 fn the_default_dataset_reads_the_same_in_three_parsers() {
