@@ -235,7 +235,11 @@ pub fn build_with(
         for file in crate::site::files(calendar, &feeds, stamp) {
             let file = file?;
             let target = dir.join(&file.path);
-            if file.path.ends_with(".html") && !previous.contains(&file.path) && target.exists() {
+            if file.path.ends_with(".html")
+                && !previous.contains(&file.path)
+                && target.exists()
+                && !crate::site::is_ours(&target)
+            {
                 return Err(OutputError::NotOurs { path: target });
             }
             writer.add(&file.path, &file.bytes)?;

@@ -82,6 +82,20 @@ pub fn languages(calendar: &Calendar) -> Vec<&str> {
     languages
 }
 
+/// Marks the pages calfeed writes, so that a page a build put in place is known as calfeed's
+/// even when the build was stopped before it listed it.
+pub const GENERATOR: &str = "<meta name=\"generator\" content=\"calfeed\">";
+
+/// Whether the file at `path` is a page calfeed wrote.
+pub fn is_ours(path: &std::path::Path) -> bool {
+    std::fs::read(path).is_ok_and(|bytes| {
+        bytes
+            .windows(GENERATOR.len())
+            .take(4096)
+            .any(|w| w == GENERATOR.as_bytes())
+    })
+}
+
 /// The file name of the page in `language`: `index.html` for the calendar's language.
 pub fn page_path(calendar: &Calendar, language: &str) -> String {
     if language == calendar.language {
