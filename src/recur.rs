@@ -29,6 +29,7 @@ use chrono::{
 };
 
 use crate::diag::{self, Diagnostic};
+use crate::site::locale::MONTHS;
 
 pub mod zoned;
 
@@ -1068,21 +1069,6 @@ impl Rule {
         out
     }
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 fn long_date(d: NaiveDate) -> String {
     format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())

@@ -208,7 +208,8 @@ pub enum Locale {
     Ja,
 }
 
-const MONTHS: [&str; 12] = [
+/// English month names, January first.
+pub(crate) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
