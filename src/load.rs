@@ -240,8 +240,12 @@ fn syntax_errors(text: &str, sections: &[sections::Section]) -> Vec<Diagnostic> 
 /// validates; smaller ones are not worth the thread.
 const PIPELINE_FROM: usize = 256;
 
-/// Sections parsed ahead of the one being validated, at most.
-const PIPELINE_DEPTH: usize = 64;
+/// Sections parsed ahead of the one being validated, at most, in batches of [`PIPELINE_BATCH`].
+const PIPELINE_DEPTH: usize = 256;
+
+/// Sections handed from one thread to the other at once: one hand-over per section would cost
+/// more in waking threads than the parsing it shares.
+const PIPELINE_BATCH: usize = 64;
 
 /// Parses `sections` in order on a second thread and hands each syntax tree to `read` on this
 /// one, so that parsing the TOML and validating it use two cores. Only a few sections' trees are
@@ -251,23 +255,35 @@ fn parse_ahead<'t>(
     sections: &[sections::Section],
     mut read: impl FnMut(&sections::Section, Spanned<DeTable<'t>>),
 ) -> bool {
+    type Batch<'s, 't> = Vec<(&'s sections::Section, Option<Spanned<DeTable<'t>>>)>;
     std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel(PIPELINE_DEPTH);
+        let (sender, receiver) =
+            std::sync::mpsc::sync_channel::<Batch<'_, 't>>(PIPELINE_DEPTH / PIPELINE_BATCH);
         scope.spawn(move || {
-            for section in sections {
-                let tree = parse_section(text, section).ok();
-                let failed = tree.is_none();
-                // The reader has stopped (a syntax error ahead of this section), or this one
+            for chunk in sections.chunks(PIPELINE_BATCH) {
+                let mut batch = Vec::with_capacity(chunk.len());
+                let mut failed = false;
+                for section in chunk {
+                    let tree = parse_section(text, section).ok();
+                    failed = tree.is_none();
+                    batch.push((section, tree));
+                    if failed {
+                        break;
+                    }
+                }
+                // The reader has stopped (a syntax error ahead of these sections), or one
                 // failed: either way nothing after it is needed.
-                if sender.send((section, tree)).is_err() || failed {
+                if sender.send(batch).is_err() || failed {
                     break;
                 }
             }
         });
-        for (section, tree) in receiver {
-            match tree {
-                Some(tree) => read(section, tree),
-                None => return false,
+        for batch in receiver {
+            for (section, tree) in batch {
+                match tree {
+                    Some(tree) => read(section, tree),
+                    None => return false,
+                }
             }
         }
         true

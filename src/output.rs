@@ -21,7 +21,7 @@
 //! 4. Files are renamed over their final names (replacing a symbolic link there, never writing
 //!    through it), and the folder is flushed once after the renames.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -286,6 +286,8 @@ pub struct Writer {
     /// Held open for the lock; closing it releases the lock.
     _lock: File,
     staged: Vec<(String, Temp)>,
+    /// The paths in `staged`, to refuse a second file of the same name at once.
+    names: HashSet<String>,
 }
 
 impl Writer {
@@ -299,6 +301,7 @@ impl Writer {
             dir: dir.to_owned(),
             _lock: lock,
             staged: Vec::new(),
+            names: HashSet::new(),
         })
     }
 
@@ -313,7 +316,7 @@ impl Writer {
         path: &str,
         write: impl FnOnce(&mut BufWriter<&mut File>) -> io::Result<()>,
     ) -> Result<(), OutputError> {
-        if !is_output_path(path) || self.staged.iter().any(|(p, _)| p == path) {
+        if !is_output_path(path) || self.names.contains(path) {
             return Err(OutputError::Name {
                 name: path.to_owned(),
             });
@@ -330,6 +333,7 @@ impl Writer {
         // Closed now: a build may write thousands of files, more than it may hold open.
         drop(out);
         drop(file);
+        self.names.insert(path.to_owned());
         self.staged.push((path.to_owned(), temp));
         Ok(())
     }

@@ -119,7 +119,9 @@ pub fn split(text: &str) -> Vec<Section> {
                 return whole();
             }
         }
-        let b = bytes[i];
+        // Jump to the next byte that matters where the scanner is.
+        i = next_notable(bytes, i, within);
+        let Some(&b) = bytes.get(i) else { break };
         match within {
             Within::Code => match b {
                 b'#' => within = Within::Comment,
@@ -168,13 +170,43 @@ pub fn split(text: &str) -> Vec<Section> {
                 }
             }
         }
-        if bytes.get(i) == Some(&b'\n') {
+        // A line break inside a multi-line string starts no line of TOML: what follows the
+        // closing quotes is still on the line of the key.
+        if within == Within::Code && bytes.get(i) == Some(&b'\n') {
             at_line_start = true;
             on_header = false;
         }
         i += 1;
     }
     sections
+}
+
+/// The bytes that change the scanner's state in code: comments, quotes, brackets and braces,
+/// and line breaks.
+const NOTABLE_IN_CODE: [bool; 256] = {
+    let mut table = [false; 256];
+    let notable = b"#\"'[]{}\n";
+    let mut k = 0;
+    while k < notable.len() {
+        table[notable[k] as usize] = true;
+        k += 1;
+    }
+    table
+};
+
+/// The first position from `i` whose byte can change the scanner's state (`bytes.len()` if
+/// none): within a string or comment only its ends and escapes matter.
+fn next_notable(bytes: &[u8], i: usize, within: Within) -> usize {
+    let rest = &bytes[i..];
+    let found = match within {
+        Within::Code => rest.iter().position(|&b| NOTABLE_IN_CODE[usize::from(b)]),
+        Within::Comment => memchr::memchr(b'\n', rest),
+        Within::BasicString => memchr::memchr3(b'\\', b'"', b'\n', rest),
+        Within::LiteralString => memchr::memchr2(b'\'', b'\n', rest),
+        Within::MultiLineBasicString => memchr::memchr2(b'\\', b'"', rest),
+        Within::MultiLineLiteralString => memchr::memchr(b'\'', rest),
+    };
+    found.map_or(bytes.len(), |at| i + at)
 }
 
 /// The length of the quotes that close a multi-line string: three, and up to two more that
@@ -272,6 +304,20 @@ mod tests {
             split(text).len(),
             2,
             "only the prelude and the one real event"
+        );
+    }
+
+    #[test]
+    fn a_header_after_a_multi_line_string_on_its_line_does_not_cut() {
+        // Not valid TOML: the header shares the line of `x`. Cutting there would hide that.
+        let text = "[[event]]\nx = \"\"\"a\nb\"\"\" [[event]]\ny = 1\n[[event]]\n";
+        assert_eq!(
+            pieces(text),
+            [
+                "",
+                "[[event]]\nx = \"\"\"a\nb\"\"\" [[event]]\ny = 1\n",
+                "[[event]]\n"
+            ]
         );
     }
 
