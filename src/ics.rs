@@ -134,6 +134,12 @@ impl<W: Write> ContentWriter<W> {
         self.end()
     }
 
+    /// Writes text that is already folded content lines, such as an earlier writer's output.
+    pub fn raw(&mut self, lines: &[u8]) -> io::Result<()> {
+        self.buf.extend_from_slice(lines);
+        self.spill()
+    }
+
     /// Flushes and returns the inner writer.
     pub fn finish(mut self) -> io::Result<W> {
         self.out.write_all(&self.buf)?;
@@ -168,6 +174,13 @@ impl<W: Write> ContentWriter<W> {
             self.buf.clear();
         }
         Ok(())
+    }
+}
+
+impl ContentWriter<Vec<u8>> {
+    /// How many bytes have been written so far, handed over or not.
+    pub fn written(&self) -> usize {
+        self.out.len() + self.buf.len()
     }
 }
 

@@ -492,14 +492,17 @@ const EVENT_KEYS: &[&str] = &[
 /// The keys of one table, after unknown keys have been reported.
 struct Fields<'a, 'i> {
     span: Range<usize>,
-    map: HashMap<&'a str, &'a Value<'i>>,
+    /// The known keys and their values, in the table's order: a few, so a list beats hashing.
+    map: Vec<(&'a str, &'a Value<'i>)>,
     /// Known keys suggested for misspelt ones; their absence is not reported again.
     suggested: HashSet<&'static str>,
 }
 
 impl<'a, 'i> Fields<'a, 'i> {
     fn get(&self, key: &str) -> Option<&'a Value<'i>> {
-        self.map.get(key).copied()
+        self.map
+            .iter()
+            .find_map(|&(name, value)| (name == key).then_some(value))
     }
 }
 
@@ -673,12 +676,12 @@ impl Loader<'_> {
         context: &str,
         allowed: &[&'static str],
     ) -> Fields<'a, 'i> {
-        let mut map = HashMap::new();
+        let mut map = Vec::with_capacity(table.len());
         let mut suggested = HashSet::new();
         for (key, value) in table.iter() {
             let name: &'a str = key.get_ref();
             if allowed.contains(&name) {
-                map.insert(name, value);
+                map.push((name, value));
             } else {
                 let help = match diag::suggest(name, allowed.iter().copied()) {
                     Some(s) => {

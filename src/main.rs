@@ -332,3 +332,7 @@ fn plural(n: usize, word: &str) -> String {
         format!("{word}s")
     }
 }
+
+/// A faster allocator than the system's for the many small allocations of a large build.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -219,9 +219,19 @@ pub fn build_with(
     site: bool,
 ) -> Result<Report, OutputError> {
     let mut writer = Writer::open(dir, on_wait)?;
-    let feeds = Feeds::new(calendar, stamp);
+    let mut feeds = Feeds::new(calendar, stamp);
+    let views = feeds.views();
+    // Each event is written once per language and copied into the feeds (and one-event files,
+    // in the calendar's language) that hold it.
+    let one_event_files = site.then_some(calendar.language.as_str());
+    feeds
+        .prerender(&views, one_event_files)
+        .map_err(|source| OutputError::Write {
+            path: dir.to_owned(),
+            source,
+        })?;
     let mut written = Vec::new();
-    for view in feeds.views() {
+    for view in views {
         let file = format!("{}.ics", view.name);
         writer.add_with(&file, |out| feeds.write(&view, out).map(drop))?;
         written.push(Written {
@@ -498,15 +508,30 @@ fn flush_to_disk(dir: &Path, staged: &[(String, Temp)]) -> Result<(), OutputErro
                 source,
             });
     }
-    for (path, temp) in staged {
+    // Flushed side by side, so that the file system can commit them together.
+    let flush = |(path, temp): &(String, Temp)| {
         File::open(&temp.path)
             .and_then(|file| file.sync_all())
             .map_err(|source| OutputError::Write {
                 path: dir.join(path),
                 source,
-            })?;
-    }
-    Ok(())
+            })
+    };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = staged
+            .iter()
+            .skip(1)
+            .map(|file| scope.spawn(move || flush(file)))
+            .collect();
+        let first = staged.first().map_or(Ok(()), flush);
+        others
+            .into_iter()
+            .map(|t| {
+                t.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .fold(first, Result::and)
+    })
 }
 
 /// From how many files one flush of the file system beats flushing each.

@@ -53,7 +53,24 @@ pub struct Feeds<'a> {
     /// The generated `VTIMEZONE` of each zone used, as content lines.
     vtimezones: BTreeMap<&'static str, Vec<String>>,
     stamp: DateTime<Utc>,
+    /// Events already written as text, one set per language (see [`Feeds::prerender`]).
+    rendered: Vec<Rendered>,
 }
+
+/// The `VEVENT`s of every event of a calendar (each followed by its overrides) in one language,
+/// written once and copied into every file that holds them.
+struct Rendered {
+    language: String,
+    /// The text, in pieces of [`EVENTS_PER_TASK`] events.
+    chunks: Vec<Vec<u8>>,
+    /// Where each event's text ends in its piece, by the event's place in
+    /// [`Calendar::events`]; an event not written ends where the one before it does.
+    ends: Vec<usize>,
+}
+
+/// Events written per task when events are written on several threads: enough to make a task
+/// worth handing out, few enough to share the work evenly.
+const EVENTS_PER_TASK: usize = 512;
 
 impl<'a> Feeds<'a> {
     /// Sorts the events and generates one `VTIMEZONE` per zone, valid from the zone's earliest
@@ -81,7 +98,114 @@ impl<'a> Feeds<'a> {
             sorted,
             vtimezones,
             stamp,
+            rendered: Vec::new(),
         }
+    }
+
+    /// Writes each event of `views` once per language it is shown in, and every event in
+    /// `every_event_in` if given, on all cores (rayon's threads; see `RAYON_NUM_THREADS`), so
+    /// that writing the feeds and files that hold them only copies text. The output is the same
+    /// byte for byte as without it.
+    pub fn prerender(
+        &mut self,
+        views: &[FeedView<'_>],
+        every_event_in: Option<&str>,
+    ) -> io::Result<()> {
+        use rayon::prelude::*;
+        let count = self.calendar.events.len();
+        let mut wanted: Vec<(&str, Vec<bool>)> = Vec::new();
+        let mut want = |language, index: Option<usize>| {
+            let at = match wanted.iter().position(|(l, _)| *l == language) {
+                Some(at) => at,
+                None => {
+                    wanted.push((language, vec![false; count]));
+                    wanted.len() - 1
+                }
+            };
+            match index {
+                Some(i) => wanted[at].1[i] = true,
+                None => wanted[at].1.fill(true),
+            }
+        };
+        if let Some(language) = every_event_in {
+            want(language, None);
+        }
+        for view in views {
+            for event in &view.events {
+                if let Some(index) = self.index_of(event) {
+                    want(view.language, Some(index));
+                }
+            }
+        }
+        for (language, needed) in wanted {
+            let write_chunk = |(events, needed): (&[Event], &[bool])| {
+                let mut w = ContentWriter::new(Vec::new());
+                let mut ends = Vec::with_capacity(events.len());
+                for (event, &needed) in events.iter().zip(needed) {
+                    if needed {
+                        self.write_event_and_overrides(&mut w, event, language)?;
+                    }
+                    ends.push(w.written());
+                }
+                let mut text = w.finish()?;
+                text.shrink_to_fit();
+                Ok((text, ends))
+            };
+            let events = &self.calendar.events;
+            // A small calendar is written before other threads would have started.
+            let written: Vec<io::Result<(Vec<u8>, Vec<usize>)>> = if count > EVENTS_PER_TASK {
+                events
+                    .par_chunks(EVENTS_PER_TASK)
+                    .zip(needed.par_chunks(EVENTS_PER_TASK))
+                    .map(write_chunk)
+                    .collect()
+            } else {
+                events
+                    .chunks(EVENTS_PER_TASK)
+                    .zip(needed.chunks(EVENTS_PER_TASK))
+                    .map(write_chunk)
+                    .collect()
+            };
+            let mut chunks = Vec::with_capacity(written.len());
+            let mut ends = Vec::with_capacity(count);
+            for piece in written {
+                let (text, piece_ends) = piece?;
+                chunks.push(text);
+                ends.extend(piece_ends);
+            }
+            self.rendered.retain(|r| r.language != language);
+            self.rendered.push(Rendered {
+                language: language.to_owned(),
+                chunks,
+                ends,
+            });
+        }
+        Ok(())
+    }
+
+    /// The place of `event` in [`Calendar::events`], from its address: views hold references
+    /// into that list.
+    fn index_of(&self, event: &Event) -> Option<usize> {
+        let size = std::mem::size_of::<Event>();
+        let base = self.calendar.events.as_ptr() as usize;
+        let offset = (event as *const Event as usize).checked_sub(base)?;
+        let index = offset / size;
+        (offset % size == 0 && index < self.calendar.events.len()).then_some(index)
+    }
+
+    /// The text of `event` in `language`, if [`prerender`](Self::prerender) wrote it.
+    fn prerendered(&self, event: &Event, language: &str) -> Option<&[u8]> {
+        let rendered = self.rendered.iter().find(|r| r.language == language)?;
+        let index = self.index_of(event)?;
+        let start = if index % EVENTS_PER_TASK == 0 {
+            0
+        } else {
+            rendered.ends[index - 1]
+        };
+        // Every event's text is at least its BEGIN and END lines: empty is not written.
+        let end = rendered.ends[index];
+        let chunk = &rendered.chunks[index / EVENTS_PER_TASK];
+        (end > start).then(|| &chunk[start..end])
     }
 
     /// The feed holding every event: `all.ics`.
@@ -161,14 +285,28 @@ impl<'a> Feeds<'a> {
             }
         }
         for event in &view.events {
-            self.write_event(&mut w, event, view.language, None)?;
-            for over in event.repeat.iter().flat_map(|r| &r.overrides) {
-                let replaced = (event.when, over.occurrence);
-                self.write_event(&mut w, &over.event, view.language, Some(replaced))?;
+            match self.prerendered(event, view.language) {
+                Some(text) => w.raw(text)?,
+                None => self.write_event_and_overrides(&mut w, event, view.language)?,
             }
         }
         w.line("END:VCALENDAR")?;
         w.finish()
+    }
+
+    /// The `VEVENT` of `event`, then one for each of its overrides.
+    fn write_event_and_overrides<W: Write>(
+        &self,
+        w: &mut ContentWriter<W>,
+        event: &Event,
+        language: &str,
+    ) -> io::Result<()> {
+        self.write_event(w, event, language, None)?;
+        for over in event.repeat.iter().flat_map(|r| &r.overrides) {
+            let replaced = (event.when, over.occurrence);
+            self.write_event(w, &over.event, language, Some(replaced))?;
+        }
+        Ok(())
     }
 
     fn write_event<W: Write>(

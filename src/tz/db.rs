@@ -103,6 +103,10 @@ pub struct Tzdb {
     zones: Mutex<HashMap<&'static str, Zone>>,
     /// With [`Choice::Auto`], the copy that was not chosen, when it has a known release.
     other: Option<&'static Tzdb>,
+    /// For a copy only compared with (the system's, when calfeed's own is newer): the folder
+    /// whose files are read one zone at a time as they are asked for, without listing them all
+    /// first. `names` is then empty.
+    on_demand: Option<PathBuf>,
 }
 
 impl fmt::Debug for Tzdb {
@@ -132,8 +136,7 @@ pub fn system_dir() -> PathBuf {
 /// the file `+VERSION`.
 pub fn release_of_dir(dir: &Path) -> Option<String> {
     let valid = |release: String| release_key(&release).is_some().then_some(release);
-    let from_zi = std::fs::read_to_string(dir.join("tzdata.zi"))
-        .ok()
+    let from_zi = first_lines(&dir.join("tzdata.zi"))
         .and_then(|text| {
             text.lines()
                 .take_while(|l| l.starts_with('#'))
@@ -146,6 +149,19 @@ pub fn release_of_dir(dir: &Path) -> Option<String> {
             .map(|v| v.trim().to_owned())
             .and_then(valid)
     })
+}
+
+/// The start of a text file, enough for its comment lines: `tzdata.zi` is large, and its
+/// release is on its first line.
+fn first_lines(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut start = Vec::with_capacity(1024);
+    std::fs::File::open(path)
+        .ok()?
+        .take(1024)
+        .read_to_end(&mut start)
+        .ok()?;
+    Some(String::from_utf8_lossy(&start).into_owned())
 }
 
 /// Orders releases: `2025b` < `2026a` < `2026f` < `2026aa`.
@@ -176,16 +192,31 @@ pub fn open(choice: &Choice) -> Result<&'static Tzdb, TzdataError> {
         Choice::Dir(dir) => Tzdb::from_dir(dir),
         Choice::Auto => {
             let bundled = Tzdb::bundled();
-            let Ok(system) = Tzdb::from_dir(&system_dir()) else {
+            let dir = system_dir();
+            // A system copy that does not say its release is never taken nor compared with.
+            let Some(system_release) = release_of_dir(&dir) else {
                 return Ok(bundled);
             };
-            let Some(system_release) = system.release.as_deref() else {
-                return Ok(bundled);
-            };
-            let (chosen, other) = if is_newer(system_release, bundled_release()) {
+            let (chosen, other) = if is_newer(&system_release, bundled_release()) {
+                let Ok(system) = Tzdb::from_dir(&dir) else {
+                    return Ok(bundled);
+                };
                 (system, bundled)
-            } else {
+            } else if dir.is_dir() {
+                // Only compared with, zone by zone: listing the whole folder would cost more
+                // than a small calendar's build.
+                let system = leak(Tzdb {
+                    db: TimeZoneDatabase::none(),
+                    release: Some(system_release),
+                    origin: Origin::Dir(dir.clone()),
+                    names: Vec::new(),
+                    zones: Mutex::new(HashMap::new()),
+                    other: None,
+                    on_demand: Some(dir),
+                });
                 (bundled, system)
+            } else {
+                return Ok(bundled);
             };
             Ok(leak(Tzdb {
                 db: chosen.db.clone(),
@@ -194,6 +225,7 @@ pub fn open(choice: &Choice) -> Result<&'static Tzdb, TzdataError> {
                 names: chosen.names.clone(),
                 zones: Mutex::new(HashMap::new()),
                 other: Some(other),
+                on_demand: None,
             }))
         }
     }
@@ -287,6 +319,7 @@ impl Tzdb {
             names,
             zones: Mutex::new(HashMap::new()),
             other: None,
+            on_demand: None,
         })
     }
 
@@ -329,6 +362,9 @@ impl Tzdb {
 
     /// The zone named exactly `name`.
     pub fn zone(&self, name: &str) -> Option<Zone> {
+        if let Some(dir) = &self.on_demand {
+            return self.zone_from_file(dir, name);
+        }
         let i = self.names.binary_search(&name).ok()?;
         let name = self.names[i];
         let mut zones = self.zones.lock().unwrap_or_else(|e| e.into_inner());
@@ -336,6 +372,31 @@ impl Tzdb {
             return Some(*zone);
         }
         let tz = self.db.get(name).ok()?;
+        let zone = Zone::new(Box::leak(Box::new(ZoneData { name, tz })));
+        zones.insert(name, zone);
+        Some(zone)
+    }
+
+    /// The zone `name` read from its own file in `dir`, for a copy read on demand.
+    fn zone_from_file(&self, dir: &Path, name: &str) -> Option<Zone> {
+        let mut zones = self.zones.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(zone) = zones.get(name) {
+            return Some(*zone);
+        }
+        // Only names of the form `Area/City`: nothing that could leave the folder.
+        let plain = name.split('/').all(|part| {
+            !part.is_empty()
+                && !part.starts_with('.')
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'.'))
+        });
+        if !plain || !is_zone_name(name) {
+            return None;
+        }
+        let bytes = std::fs::read(dir.join(name)).ok()?;
+        let tz = jiff::tz::TimeZone::tzif(name, &bytes).ok()?;
+        let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
         let zone = Zone::new(Box::leak(Box::new(ZoneData { name, tz })));
         zones.insert(name, zone);
         Some(zone)
