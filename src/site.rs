@@ -16,6 +16,7 @@ use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::model::{Calendar, Event, Status, When};
+use crate::occurrences::{self, Occurrence};
 use crate::render::{FeedView, Feeds};
 use crate::tz::Zone;
 use locale::{Locale, Words};
@@ -252,6 +253,13 @@ struct Month {
 #[derive(Serialize)]
 struct EventContext {
     uid: String,
+    /// Which occurrence of a repeating event this is (see [`Occurrence::recurrence_id`]).
+    occurrence: Option<String>,
+    /// The rule of a repeating event in words.
+    repeats: Option<String>,
+    /// The language of `repeats` when it differs from the page's (English words on a page in
+    /// a language that cannot say the rule).
+    repeats_lang: Option<&'static str>,
     title: String,
     /// The language of the title when it differs from the page's (a fallback).
     title_lang: Option<String>,
@@ -319,10 +327,18 @@ pub fn page(
         })
         .collect();
 
+    let mut listed: Vec<Occurrence<'_>> = prepared
+        .all()
+        .events
+        .into_iter()
+        .flat_map(|event| occurrences::listed(event, now))
+        .collect();
+    occurrences::sort(&mut listed);
     let mut upcoming: Vec<(&Event, EventContext)> = Vec::new();
     let mut past = Vec::new();
-    for event in prepared.all().events {
-        let context = event_context(calendar, event, language, locale);
+    for occurrence in &listed {
+        let event: &Event = &occurrence.event;
+        let context = event_context(calendar, occurrence, language, locale);
         if is_past(event, now) {
             past.push((event, context));
         } else {
@@ -405,10 +421,11 @@ pub fn status_word(status: Status, words: &'static Words) -> Option<&'static str
 
 fn event_context(
     calendar: &Calendar,
-    event: &Event,
+    occurrence: &Occurrence<'_>,
     language: &str,
     locale: Locale,
 ) -> EventContext {
+    let event: &Event = &occurrence.event;
     let default = calendar.language.as_str();
     let zone = event.timezone;
     let (all_day, start, end, start_text, end_text, zone_text) = match event.when {
@@ -456,8 +473,21 @@ fn event_context(
     };
     let title = event.title.get(language, default);
     let location = event.location.as_ref().map(|l| l.get(language, default));
+    let (repeats, repeats_lang) = match (occurrence.series, occurrence.repeat()) {
+        (Some(series), Some(repeat)) => {
+            let start = series.when.rule_start();
+            match locale.rule_summary(&repeat.rule, start) {
+                Some(words) => (Some(words), None),
+                None => (Some(repeat.rule.summary(start)), Some("en")),
+            }
+        }
+        _ => (None, None),
+    };
     EventContext {
         uid: format!("{}@{}", event.id, calendar.domain),
+        occurrence: occurrence.recurrence_id(),
+        repeats,
+        repeats_lang,
         title: title.text.to_owned(),
         title_lang: other(title),
         status: match event.status {

@@ -351,7 +351,7 @@ impl Loader<'_> {
                         );
                         None
                     } else {
-                        Some(shifted(when, wall, length))
+                        Some(when.occurrence(wall))
                     }
                 }
                 (None, None) => None,
@@ -644,32 +644,6 @@ pub(super) fn apply(event: &mut Event, changes: Vec<Changes>) {
             occurrence: c.occurrence,
             event: changed,
         });
-    }
-}
-
-/// The times of the occurrence at `wall` (a wall time of the rule's zone) of an event whose
-/// first occurrence is `when` and lasts `length`.
-fn shifted(when: &When, wall: NaiveDateTime, length: Duration) -> When {
-    match *when {
-        When::AllDay { first, last } => When::AllDay {
-            first: wall.date(),
-            last: wall.date() + (last - first),
-        },
-        When::Timed { start, end } => {
-            let zone = when.rule_zone();
-            let utc = zone.resolve_rfc(wall);
-            let end_utc = utc + ChronoDuration::seconds(length.seconds);
-            When::Timed {
-                start: Moment {
-                    utc,
-                    zone: start.zone,
-                },
-                end: Moment {
-                    utc: end_utc,
-                    zone: end.zone,
-                },
-            }
-        }
     }
 }
 

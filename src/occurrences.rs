@@ -1,0 +1,245 @@
+//! Events as the occurrences that take place, for the page and the agenda: a repeating event
+//! becomes one [`Occurrence`] per occurrence of its rule, without the skipped ones and with the
+//! overridden ones as their overrides say.
+//!
+//! A rule may go on for ever, so occurrences are only ever listed within a window: [`within`]
+//! takes one from the caller (the agenda's `--from` and `--to`), [`listed`] the one the page
+//! uses (see [`MONTHS_BEFORE`] and [`MONTHS_AFTER`]).
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, Days, Months, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+
+use crate::model::{Event, Repeat, When};
+use crate::recur::{End, Until};
+
+/// How far back the page lists the occurrences of a repeating event, in months before it is
+/// built.
+pub const MONTHS_BEFORE: u32 = 3;
+
+/// How far ahead the page lists the occurrences of a repeating event, in months after it is
+/// built.
+pub const MONTHS_AFTER: u32 = 12;
+
+/// At most this many occurrences of one repeating event that are over when the page is built
+/// are listed (the latest ones).
+pub const MOST_PAST: usize = 10;
+
+/// At most this many occurrences of one repeating event that are still ahead when the page is
+/// built are listed (the next ones).
+pub const MOST_UPCOMING: usize = 60;
+
+/// One occurrence of an event, as it takes place.
+#[derive(Debug, Clone)]
+pub struct Occurrence<'a> {
+    /// What takes place: the event itself, or for a repeating event a copy of it (or of the
+    /// override that changes this occurrence) with this occurrence's times and no `repeat`.
+    pub event: Cow<'a, Event>,
+    /// The repeating event it is an occurrence of; `None` for an event that does not repeat.
+    pub series: Option<&'a Event>,
+    /// The occurrence of the rule it is, as a wall time of [`When::rule_zone`] (midnight for
+    /// all-day events): what `RECURRENCE-ID` names. `None` for an event that does not repeat.
+    pub recurrence: Option<NaiveDateTime>,
+}
+
+impl Occurrence<'_> {
+    /// The occurrence of the rule it is, as `RECURRENCE-ID` names it, written as the instant in
+    /// UTC (`2026-03-03T14:00:00Z`) or, for an all-day event, the date (`2026-03-03`). `None`
+    /// for an event that does not repeat.
+    pub fn recurrence_id(&self) -> Option<String> {
+        let (series, wall) = (self.series?, self.recurrence?);
+        Some(match series.when {
+            When::AllDay { .. } => wall.date().format("%Y-%m-%d").to_string(),
+            When::Timed { .. } => series
+                .when
+                .rule_zone()
+                .resolve_rfc(wall)
+                .format("%Y-%m-%dT%H:%M:%SZ")
+                .to_string(),
+        })
+    }
+
+    /// The repeating event's rule and skips, when it repeats.
+    pub fn repeat(&self) -> Option<&Repeat> {
+        self.series.and_then(|s| s.repeat.as_ref())
+    }
+
+    /// Whether this occurrence is over at `now` (see [`crate::site::is_past`]).
+    pub fn is_past(&self, now: DateTime<Utc>) -> bool {
+        crate::site::is_past(&self.event, now)
+    }
+
+    /// The order of the page and the agenda: by start, then by id.
+    pub fn sort_key(&self) -> (DateTime<Utc>, &str) {
+        (self.event.sort_key(), self.event.id.as_str())
+    }
+}
+
+/// Sorts occurrences by start, then by id.
+pub fn sort(occurrences: &mut [Occurrence<'_>]) {
+    occurrences.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// The start and end of `when` as instants: midnight UTC of the days for all-day events.
+fn span(when: &When) -> (DateTime<Utc>, DateTime<Utc>) {
+    match *when {
+        When::AllDay { first, last } => (midnight(first), midnight(last + Days::new(1))),
+        When::Timed { start, end } => (start.utc, end.utc),
+    }
+}
+
+fn midnight(day: NaiveDate) -> DateTime<Utc> {
+    day.and_time(NaiveTime::MIN).and_utc()
+}
+
+/// The occurrences of `event` (the event itself when it does not repeat) that end after `from`
+/// (when given) and start before `to`, in order of their start. All-day events count from
+/// midnight UTC of their first day to midnight UTC after their last.
+///
+/// The rule is followed only up to `to`, so an open-ended rule ends; an override is listed
+/// where it takes place, wherever the occurrence it replaces is.
+pub fn within(
+    event: &Event,
+    from: Option<DateTime<Utc>>,
+    to: DateTime<Utc>,
+) -> Vec<Occurrence<'_>> {
+    let inside = |when: &When| {
+        let (start, end) = span(when);
+        start < to && from.is_none_or(|from| end > from)
+    };
+    let Some(repeat) = &event.repeat else {
+        return if inside(&event.when) {
+            vec![Occurrence {
+                event: Cow::Borrowed(event),
+                series: None,
+                recurrence: None,
+            }]
+        } else {
+            Vec::new()
+        };
+    };
+    let mut out: Vec<Occurrence<'_>> = Vec::new();
+    for wall in walls(event, repeat) {
+        let when = event.when.occurrence(wall);
+        if span(&when).0 >= to {
+            break;
+        }
+        if repeat.overrides.iter().any(|o| o.occurrence == wall) || !inside(&when) {
+            continue;
+        }
+        out.push(plain(event, wall, when));
+    }
+    for over in &repeat.overrides {
+        if inside(&over.event.when) {
+            out.push(Occurrence {
+                event: Cow::Borrowed(&over.event),
+                series: Some(event),
+                recurrence: Some(over.occurrence),
+            });
+        }
+    }
+    sort(&mut out);
+    out
+}
+
+/// The first occurrence of `event` that takes place (not skipped), overridden or not.
+pub fn first(event: &Event) -> Option<Occurrence<'_>> {
+    let Some(repeat) = &event.repeat else {
+        return Some(Occurrence {
+            event: Cow::Borrowed(event),
+            series: None,
+            recurrence: None,
+        });
+    };
+    let wall = walls(event, repeat).next()?;
+    Some(match repeat.overrides.iter().find(|o| o.occurrence == wall) {
+        Some(over) => Occurrence {
+            event: Cow::Borrowed(&over.event),
+            series: Some(event),
+            recurrence: Some(wall),
+        },
+        None => plain(event, wall, event.when.occurrence(wall)),
+    })
+}
+
+/// The occurrences the page lists (and the agenda when no range is given), at `now`.
+///
+/// An event that does not repeat is listed as it is. A repeating event is listed once per
+/// occurrence from [`MONTHS_BEFORE`] months before `now` to [`MONTHS_AFTER`] months after it,
+/// at most the [`MOST_PAST`] latest ones that are over and the [`MOST_UPCOMING`] next ones;
+/// its first occurrence is always listed, so that every event is shown at least once.
+pub fn listed(event: &Event, now: DateTime<Utc>) -> Vec<Occurrence<'_>> {
+    if event.repeat.is_none() {
+        return first(event).into_iter().collect();
+    }
+    let from = now.checked_sub_months(Months::new(MONTHS_BEFORE));
+    let to = now
+        .checked_add_months(Months::new(MONTHS_AFTER))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    let (past, upcoming): (Vec<_>, Vec<_>) = within(event, from, to)
+        .into_iter()
+        .partition(|o| o.is_past(now));
+    let skip = past.len().saturating_sub(MOST_PAST);
+    let mut out: Vec<Occurrence<'_>> = past
+        .into_iter()
+        .skip(skip)
+        .chain(upcoming.into_iter().take(MOST_UPCOMING))
+        .collect();
+    if let Some(first) = first(event)
+        && !out.iter().any(|o| o.recurrence == first.recurrence)
+    {
+        out.insert(0, first);
+    }
+    sort(&mut out);
+    out
+}
+
+/// The rule's occurrences that are not skipped, as wall times, in order; a UTC `UNTIL` is
+/// compared with the instants.
+fn walls<'e>(event: &'e Event, repeat: &'e Repeat) -> impl Iterator<Item = NaiveDateTime> + 'e {
+    let zone = event.when.rule_zone();
+    let until = match repeat.rule.end {
+        End::Until(Until::Utc(until)) => Some(until.and_utc()),
+        _ => None,
+    };
+    repeat
+        .rule
+        .occurrences(event.when.rule_start())
+        .take_while(move |wall| until.is_none_or(|until| zone.resolve_rfc(*wall) <= until))
+        .filter(|wall| repeat.skips.binary_search(wall).is_err())
+}
+
+/// An occurrence that no override changes: a copy of the event at `when`.
+fn plain(event: &Event, wall: NaiveDateTime, when: When) -> Occurrence<'_> {
+    Occurrence {
+        event: Cow::Owned(Event {
+            when,
+            repeat: None,
+            ..event_fields(event)
+        }),
+        series: Some(event),
+        recurrence: Some(wall),
+    }
+}
+
+/// A copy of `event` without its `repeat` (which the copy of each occurrence does not need).
+fn event_fields(event: &Event) -> Event {
+    Event {
+        id: event.id.clone(),
+        title: event.title.clone(),
+        when: event.when,
+        timezone: event.timezone,
+        status: event.status,
+        location: event.location.clone(),
+        geo: event.geo,
+        description: event.description.clone(),
+        url: event.url.clone(),
+        participants: event.participants.clone(),
+        sources: event.sources.clone(),
+        countries: event.countries.clone(),
+        tags: event.tags.clone(),
+        updated: event.updated,
+        sequence: event.sequence,
+        repeat: None,
+    }
+}
