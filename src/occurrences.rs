@@ -243,3 +243,139 @@ fn event_fields(event: &Event) -> Event {
         repeat: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calendar(events: &str) -> crate::model::Calendar {
+        let text = format!(
+            "[calendar]\nname = \"S\"\ndomain = \"example.org\"\n\
+             timezone = \"America/New_York\"\n\n{events}"
+        );
+        crate::load::parse(&text).unwrap().calendar
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn starts(list: &[Occurrence<'_>]) -> Vec<String> {
+        list.iter()
+            .map(|o| o.event.sort_key().format("%m-%dT%H:%MZ").to_string())
+            .collect()
+    }
+
+    /// Weekly at 09:00 New York across the change of 8 March, once skipped, once moved.
+    const WEEKLY: &str = "[[event]]\nid = \"briefing\"\ntitle = \"Briefing\"\n\
+        start = 2026-02-24T09:00:00\nduration = \"PT30M\"\n\
+        repeat = \"FREQ=WEEKLY;BYDAY=TU;COUNT=6\"\nskip = [2026-03-03T09:00:00]\n\n\
+        [[event.override]]\noccurrence = 2026-03-17T09:00:00\nstart = 2026-03-17T11:00:00\n\
+        title = \"Briefing, late\"\n";
+
+    #[test]
+    fn occurrences_leave_out_skips_and_take_overrides() {
+        let cal = calendar(WEEKLY);
+        let event = &cal.events[0];
+        let all = within(event, None, DateTime::<Utc>::MAX_UTC);
+        assert_eq!(
+            starts(&all),
+            [
+                "02-24T14:00Z",
+                "03-10T13:00Z",
+                "03-17T15:00Z",
+                "03-24T13:00Z",
+                "03-31T13:00Z"
+            ]
+        );
+        let late = &all[2];
+        assert_eq!(late.event.title.get("en", "en").text, "Briefing, late");
+        assert_eq!(
+            late.recurrence_id().as_deref(),
+            Some("2026-03-17T13:00:00Z")
+        );
+        assert_eq!(all[1].event.title.get("en", "en").text, "Briefing");
+        assert!(all.iter().all(|o| o.event.repeat.is_none()));
+        assert!(all.iter().all(|o| o.series.is_some_and(|s| s.id == "briefing")));
+
+        let some = within(
+            event,
+            Some(utc("2026-03-12T00:00:00Z")),
+            utc("2026-03-25T00:00:00Z"),
+        );
+        assert_eq!(starts(&some), ["03-17T15:00Z", "03-24T13:00Z"]);
+    }
+
+    #[test]
+    fn an_override_is_listed_where_it_takes_place() {
+        let cal = calendar(
+            "[[event]]\nid = \"a\"\ntitle = \"A\"\nstart = 2026-01-05T09:00:00\n\
+             repeat = \"FREQ=WEEKLY;COUNT=3\"\n\n\
+             [[event.override]]\noccurrence = 2026-01-19T09:00:00\n\
+             start = 2026-01-09T09:00:00\n",
+        );
+        let event = &cal.events[0];
+        // The 19 January occurrence, moved to the 9th, is in a window that ends before the
+        // 19th.
+        let list = within(event, None, utc("2026-01-10T00:00:00Z"));
+        assert_eq!(starts(&list), ["01-05T14:00Z", "01-09T14:00Z"]);
+    }
+
+    #[test]
+    fn an_event_that_does_not_repeat_is_itself() {
+        let cal = calendar(
+            "[[event]]\nid = \"a\"\ntitle = \"A\"\nstart = 2026-01-05T09:00:00\n",
+        );
+        let event = &cal.events[0];
+        let list = listed(event, utc("2030-01-01T00:00:00Z"));
+        assert_eq!(list.len(), 1);
+        assert!(matches!(list[0].event, Cow::Borrowed(_)));
+        assert_eq!(list[0].recurrence_id(), None);
+        assert!(within(event, Some(utc("2026-02-01T00:00:00Z")), DateTime::<Utc>::MAX_UTC).is_empty());
+    }
+
+    #[test]
+    fn an_open_ended_rule_is_listed_within_bounds() {
+        let cal = calendar(
+            "[[event]]\nid = \"a\"\ntitle = \"A\"\nstart = 2020-01-01T09:00:00\n\
+             repeat = \"FREQ=DAILY\"\n",
+        );
+        let event = &cal.events[0];
+        let now = utc("2026-06-01T12:00:00Z");
+        let list = listed(event, now);
+        // The first, the 10 latest past ones and the 60 next ones.
+        assert_eq!(list.len(), 1 + MOST_PAST + MOST_UPCOMING);
+        assert_eq!(list[0].recurrence_id().as_deref(), Some("2020-01-01T14:00:00Z"));
+        assert_eq!(list[1].recurrence_id().as_deref(), Some("2026-05-22T13:00:00Z"));
+        assert_eq!(list[11].recurrence_id().as_deref(), Some("2026-06-01T13:00:00Z"));
+        assert_eq!(list[70].recurrence_id().as_deref(), Some("2026-07-30T13:00:00Z"));
+        assert!(list[10].is_past(now) && !list[11].is_past(now));
+
+        // A yearly rule that goes on gives only the year ahead.
+        let cal = calendar(
+            "[[event]]\nid = \"y\"\ntitle = \"Y\"\nstart = 2026-07-04\n\
+             repeat = \"FREQ=YEARLY\"\nskip = [2027-07-04]\n",
+        );
+        let list = listed(&cal.events[0], utc("2027-01-01T00:00:00Z"));
+        assert_eq!(
+            list.iter().map(|o| o.recurrence_id().unwrap()).collect::<Vec<_>>(),
+            ["2026-07-04"]
+        );
+        let list = listed(&cal.events[0], utc("2027-08-01T00:00:00Z"));
+        assert_eq!(
+            list.iter().map(|o| o.recurrence_id().unwrap()).collect::<Vec<_>>(),
+            ["2026-07-04", "2028-07-04"]
+        );
+    }
+
+    #[test]
+    fn a_utc_until_ends_the_occurrences() {
+        let cal = calendar(
+            "[[event]]\nid = \"a\"\ntitle = \"A\"\nstart = 2026-06-28T09:00:00\n\
+             repeat = \"FREQ=DAILY;UNTIL=20260630T125959Z\"\n",
+        );
+        let list = within(&cal.events[0], None, DateTime::<Utc>::MAX_UTC);
+        assert_eq!(starts(&list), ["06-28T13:00Z", "06-29T13:00Z"]);
+        assert_eq!(first(&cal.events[0]).unwrap().recurrence_id().as_deref(), Some("2026-06-28T13:00:00Z"));
+    }
+}

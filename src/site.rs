@@ -561,6 +561,83 @@ mod tests {
         assert_eq!((l.webcal, l.google, l.outlook), (None, None, None));
     }
 
+    /// The page of a calendar with a weekly event (skipped once, moved once) and a monthly one,
+    /// built at `now`.
+    fn repeating_page(language: &str, now: &str) -> String {
+        let text = "[calendar]\nname = \"S\"\ndomain = \"example.org\"\n\
+                    timezone = \"America/New_York\"\n\n\
+                    [[feed]]\nname = \"ko\"\ntitle = \"K\"\nlanguage = \"ko\"\n\n\
+                    [[event]]\nid = \"briefing\"\ntitle = \"Briefing\"\n\
+                    start = 2026-02-24T09:00:00\nduration = \"PT30M\"\n\
+                    repeat = \"FREQ=WEEKLY;BYDAY=TU;COUNT=6\"\nskip = [2026-03-03T09:00:00]\n\n\
+                    [[event.override]]\noccurrence = 2026-03-17T09:00:00\n\
+                    start = 2026-03-17T11:00:00\nstatus = \"tentative\"\n\n\
+                    [[event]]\nid = \"drinks\"\ntitle = \"Drinks\"\n\
+                    start = 2026-01-30T18:00:00\nrepeat = \"FREQ=MONTHLY;BYDAY=-1FR\"\n\n\
+                    [[event]]\nid = \"once\"\ntitle = \"Once\"\nstart = 2026-03-01\n";
+        let calendar = crate::load::parse(text).unwrap().calendar;
+        let stamp = DateTime::from_timestamp(0, 0).unwrap();
+        let feeds = Feeds::new(&calendar, stamp);
+        page(&calendar, &feeds, language, now.parse().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_page_lists_each_occurrence_of_a_repeating_event() {
+        let html = repeating_page("en", "2026-03-12T00:00:00Z");
+        let briefings: Vec<&str> = html
+            .split("data-uid=\"briefing@example.org\"")
+            .skip(1)
+            .map(|rest| rest.split("</li>").next().unwrap())
+            .collect();
+        // Five of six: 3 March is skipped. Upcoming first, then past ones, latest first.
+        let occurrences: Vec<&str> = briefings
+            .iter()
+            .map(|b| {
+                let at = b.find("data-occurrence=\"").unwrap() + 17;
+                &b[at..at + 20]
+            })
+            .collect();
+        assert_eq!(
+            occurrences,
+            [
+                "2026-03-17T13:00:00Z",
+                "2026-03-24T13:00:00Z",
+                "2026-03-31T13:00:00Z",
+                "2026-03-10T13:00:00Z",
+                "2026-02-24T14:00:00Z",
+            ]
+        );
+        // The moved occurrence at its new time, with its status; every one with the rule and
+        // the series' file.
+        assert!(briefings[0].contains("<time datetime=\"2026-03-17T15:00:00Z\">"));
+        assert!(briefings[0].contains("<span class=\"badge\">Tentative</span>"));
+        for b in &briefings {
+            assert!(
+                b.contains("<span class=\"label\">Repeats:</span> <span>every Tuesday, 6 times</span>"),
+                "{b}"
+            );
+            assert!(b.contains("href=\"events&#x2f;briefing.ics\""), "{b}");
+        }
+        // The monthly rule goes on: from three months back (its first, in January) to a year
+        // ahead (February 2027).
+        let drinks = html.matches("data-uid=\"drinks@example.org\"").count();
+        assert_eq!(drinks, 2 + 12, "{html}");
+        assert!(html.contains("data-occurrence=\"2027-02-26T23:00:00Z\""));
+        assert!(!html.contains("data-occurrence=\"2027-03-26T22:00:00Z\""));
+        // An event that does not repeat names no occurrence.
+        let once = html.find("data-uid=\"once@example.org\"").unwrap();
+        assert!(!html[once..].split("</li>").next().unwrap().contains("data-occurrence"));
+    }
+
+    #[test]
+    fn the_korean_page_says_the_rules_it_can_and_marks_english_ones() {
+        let html = repeating_page("ko", "2026-03-12T00:00:00Z");
+        assert!(html.contains("<span class=\"label\">반복:</span> <span>매주 화요일, 6회</span>"));
+        assert!(html.contains(
+            "<span class=\"label\">반복:</span> <span lang=\"en\">every month on the last Friday</span>"
+        ));
+    }
+
     #[test]
     fn offsets_are_named_at_the_instant() {
         let summer = DateTime::from_timestamp(1_782_000_000, 0).unwrap(); // June 2026
