@@ -200,7 +200,9 @@ fn shown<'e>(event: &'e Event, options: &Options<'_>) -> Vec<Occurrence<'e>> {
     let to = match (options.from, options.to) {
         (None, None) => return occurrences::listed(event, options.now),
         (_, Some(to)) => to,
-        (Some(from), None) => from.checked_add_months(YEAR_AFTER_FROM).unwrap_or(NaiveDate::MAX),
+        (Some(from), None) => from
+            .checked_add_months(YEAR_AFTER_FROM)
+            .unwrap_or(NaiveDate::MAX),
     };
     // The range is on the viewer's clock; two days either side cover every zone.
     let instant = |day: NaiveDate| day.and_time(NaiveTime::MIN).and_utc();

@@ -152,14 +152,16 @@ pub fn first(event: &Event) -> Option<Occurrence<'_>> {
         });
     };
     let wall = walls(event, repeat).next()?;
-    Some(match repeat.overrides.iter().find(|o| o.occurrence == wall) {
-        Some(over) => Occurrence {
-            event: Cow::Borrowed(&over.event),
-            series: Some(event),
-            recurrence: Some(wall),
+    Some(
+        match repeat.overrides.iter().find(|o| o.occurrence == wall) {
+            Some(over) => Occurrence {
+                event: Cow::Borrowed(&over.event),
+                series: Some(event),
+                recurrence: Some(wall),
+            },
+            None => plain(event, wall, event.when.occurrence(wall)),
         },
-        None => plain(event, wall, event.when.occurrence(wall)),
-    })
+    )
 }
 
 /// The occurrences the page lists (and the agenda when no range is given), at `now`.
@@ -296,7 +298,10 @@ mod tests {
         );
         assert_eq!(all[1].event.title.get("en", "en").text, "Briefing");
         assert!(all.iter().all(|o| o.event.repeat.is_none()));
-        assert!(all.iter().all(|o| o.series.is_some_and(|s| s.id == "briefing")));
+        assert!(
+            all.iter()
+                .all(|o| o.series.is_some_and(|s| s.id == "briefing"))
+        );
 
         let some = within(
             event,
@@ -323,15 +328,20 @@ mod tests {
 
     #[test]
     fn an_event_that_does_not_repeat_is_itself() {
-        let cal = calendar(
-            "[[event]]\nid = \"a\"\ntitle = \"A\"\nstart = 2026-01-05T09:00:00\n",
-        );
+        let cal = calendar("[[event]]\nid = \"a\"\ntitle = \"A\"\nstart = 2026-01-05T09:00:00\n");
         let event = &cal.events[0];
         let list = listed(event, utc("2030-01-01T00:00:00Z"));
         assert_eq!(list.len(), 1);
         assert!(matches!(list[0].event, Cow::Borrowed(_)));
         assert_eq!(list[0].recurrence_id(), None);
-        assert!(within(event, Some(utc("2026-02-01T00:00:00Z")), DateTime::<Utc>::MAX_UTC).is_empty());
+        assert!(
+            within(
+                event,
+                Some(utc("2026-02-01T00:00:00Z")),
+                DateTime::<Utc>::MAX_UTC
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -345,10 +355,22 @@ mod tests {
         let list = listed(event, now);
         // The first, the 10 latest past ones and the 60 next ones.
         assert_eq!(list.len(), 1 + MOST_PAST + MOST_UPCOMING);
-        assert_eq!(list[0].recurrence_id().as_deref(), Some("2020-01-01T14:00:00Z"));
-        assert_eq!(list[1].recurrence_id().as_deref(), Some("2026-05-22T13:00:00Z"));
-        assert_eq!(list[11].recurrence_id().as_deref(), Some("2026-06-01T13:00:00Z"));
-        assert_eq!(list[70].recurrence_id().as_deref(), Some("2026-07-30T13:00:00Z"));
+        assert_eq!(
+            list[0].recurrence_id().as_deref(),
+            Some("2020-01-01T14:00:00Z")
+        );
+        assert_eq!(
+            list[1].recurrence_id().as_deref(),
+            Some("2026-05-22T13:00:00Z")
+        );
+        assert_eq!(
+            list[11].recurrence_id().as_deref(),
+            Some("2026-06-01T13:00:00Z")
+        );
+        assert_eq!(
+            list[70].recurrence_id().as_deref(),
+            Some("2026-07-30T13:00:00Z")
+        );
         assert!(list[10].is_past(now) && !list[11].is_past(now));
 
         // A yearly rule that goes on gives only the year ahead.
@@ -358,12 +380,16 @@ mod tests {
         );
         let list = listed(&cal.events[0], utc("2027-01-01T00:00:00Z"));
         assert_eq!(
-            list.iter().map(|o| o.recurrence_id().unwrap()).collect::<Vec<_>>(),
+            list.iter()
+                .map(|o| o.recurrence_id().unwrap())
+                .collect::<Vec<_>>(),
             ["2026-07-04"]
         );
         let list = listed(&cal.events[0], utc("2027-08-01T00:00:00Z"));
         assert_eq!(
-            list.iter().map(|o| o.recurrence_id().unwrap()).collect::<Vec<_>>(),
+            list.iter()
+                .map(|o| o.recurrence_id().unwrap())
+                .collect::<Vec<_>>(),
             ["2026-07-04", "2028-07-04"]
         );
     }
@@ -376,6 +402,9 @@ mod tests {
         );
         let list = within(&cal.events[0], None, DateTime::<Utc>::MAX_UTC);
         assert_eq!(starts(&list), ["06-28T13:00Z", "06-29T13:00Z"]);
-        assert_eq!(first(&cal.events[0]).unwrap().recurrence_id().as_deref(), Some("2026-06-28T13:00:00Z"));
+        assert_eq!(
+            first(&cal.events[0]).unwrap().recurrence_id().as_deref(),
+            Some("2026-06-28T13:00:00Z")
+        );
     }
 }

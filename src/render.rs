@@ -567,10 +567,7 @@ mod tests {
             (vevents[1], "20260601T100000Z", "1"),
             (vevents[2], "20280630T120000Z", "4"),
         ] {
-            assert!(
-                vevent.contains(&format!("DTSTAMP:{stamp}\r\n")),
-                "{vevent}"
-            );
+            assert!(vevent.contains(&format!("DTSTAMP:{stamp}\r\n")), "{vevent}");
             assert!(
                 vevent.contains(&format!("LAST-MODIFIED:{stamp}\r\n")),
                 "{vevent}"

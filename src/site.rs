@@ -613,7 +613,9 @@ mod tests {
         assert!(briefings[0].contains("<span class=\"badge\">Tentative</span>"));
         for b in &briefings {
             assert!(
-                b.contains("<span class=\"label\">Repeats:</span> <span>every Tuesday, 6 times</span>"),
+                b.contains(
+                    "<span class=\"label\">Repeats:</span> <span>every Tuesday, 6 times</span>"
+                ),
                 "{b}"
             );
             assert!(b.contains("href=\"events&#x2f;briefing.ics\""), "{b}");
@@ -626,7 +628,13 @@ mod tests {
         assert!(!html.contains("data-occurrence=\"2027-03-26T22:00:00Z\""));
         // An event that does not repeat names no occurrence.
         let once = html.find("data-uid=\"once@example.org\"").unwrap();
-        assert!(!html[once..].split("</li>").next().unwrap().contains("data-occurrence"));
+        assert!(
+            !html[once..]
+                .split("</li>")
+                .next()
+                .unwrap()
+                .contains("data-occurrence")
+        );
     }
 
     #[test]

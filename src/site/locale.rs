@@ -404,7 +404,9 @@ impl Locale {
                 None
             }
             End::Until(Until::Date(day)) => Some(date(day)),
-            End::Until(Until::Local(t)) => Some(format!("{} {}", date(t.date()), t.format("%H:%M"))),
+            End::Until(Until::Local(t)) => {
+                Some(format!("{} {}", date(t.date()), t.format("%H:%M")))
+            }
             End::Until(Until::Utc(t)) => {
                 Some(format!("{} {} UTC", date(t.date()), t.format("%H:%M")))
             }
@@ -503,12 +505,21 @@ mod tests {
             "2か月ごとの6日、1回"
         );
         assert_eq!(
-            summary(Locale::Ko, "FREQ=YEARLY;UNTIL=2035-07-04", "2026-07-04T00:00:00").unwrap(),
+            summary(
+                Locale::Ko,
+                "FREQ=YEARLY;UNTIL=2035-07-04",
+                "2026-07-04T00:00:00"
+            )
+            .unwrap(),
             "매년 7월 4일, 2035년 7월 4일까지"
         );
         assert_eq!(
-            summary(Locale::Ja, "FREQ=YEARLY;UNTIL=2035-07-04T09:00:00", "2026-07-04T09:00:00")
-                .unwrap(),
+            summary(
+                Locale::Ja,
+                "FREQ=YEARLY;UNTIL=2035-07-04T09:00:00",
+                "2026-07-04T09:00:00"
+            )
+            .unwrap(),
             "毎年7月4日、2035年7月4日 09:00まで"
         );
     }
@@ -524,8 +535,16 @@ mod tests {
             "FREQ=DAILY;BYHOUR=9,17",
             "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
         ] {
-            assert_eq!(summary(Locale::Ko, rule, "2026-01-30T09:00:00"), None, "{rule}");
-            assert_eq!(summary(Locale::Ja, rule, "2026-01-30T09:00:00"), None, "{rule}");
+            assert_eq!(
+                summary(Locale::Ko, rule, "2026-01-30T09:00:00"),
+                None,
+                "{rule}"
+            );
+            assert_eq!(
+                summary(Locale::Ja, rule, "2026-01-30T09:00:00"),
+                None,
+                "{rule}"
+            );
             assert!(summary(Locale::En, rule, "2026-01-30T09:00:00").is_some());
         }
     }
