@@ -7,10 +7,11 @@
 //! uses (see [`MONTHS_BEFORE`] and [`MONTHS_AFTER`]).
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 
 use chrono::{DateTime, Days, Months, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
-use crate::model::{Event, Repeat, When};
+use crate::model::{Event, Override, Repeat, When};
 use crate::recur::{End, Until};
 
 /// How far back the page lists the occurrences of a repeating event, in months before it is
@@ -103,43 +104,15 @@ pub fn within(
     from: Option<DateTime<Utc>>,
     to: DateTime<Utc>,
 ) -> Vec<Occurrence<'_>> {
-    let inside = |when: &When| {
-        let (start, end) = span(when);
-        start < to && from.is_none_or(|from| end > from)
-    };
     let Some(repeat) = &event.repeat else {
-        return if inside(&event.when) {
-            vec![Occurrence {
-                event: Cow::Borrowed(event),
-                series: None,
-                recurrence: None,
-            }]
-        } else {
-            Vec::new()
-        };
+        return first(event)
+            .filter(|_| inside(&event.when, from, to))
+            .into_iter()
+            .collect();
     };
-    let mut out: Vec<Occurrence<'_>> = Vec::new();
-    for wall in walls(event, repeat) {
-        let when = event.when.occurrence(wall);
-        if span(&when).0 >= to {
-            break;
-        }
-        if repeat.overrides.iter().any(|o| o.occurrence == wall) || !inside(&when) {
-            continue;
-        }
-        out.push(plain(event, wall, when));
-    }
-    for over in &repeat.overrides {
-        if inside(&over.event.when) {
-            out.push(Occurrence {
-                event: Cow::Borrowed(&over.event),
-                series: Some(event),
-                recurrence: Some(over.occurrence),
-            });
-        }
-    }
-    sort(&mut out);
-    out
+    let mut found: Vec<Found<'_>> = unchanged(event, repeat, from, to).collect();
+    found.extend(overrides(repeat, from, to));
+    made(event, found)
 }
 
 /// The first occurrence of `event` that takes place (not skipped), overridden or not.
@@ -152,16 +125,8 @@ pub fn first(event: &Event) -> Option<Occurrence<'_>> {
         });
     };
     let wall = walls(event, repeat).next()?;
-    Some(
-        match repeat.overrides.iter().find(|o| o.occurrence == wall) {
-            Some(over) => Occurrence {
-                event: Cow::Borrowed(&over.event),
-                series: Some(event),
-                recurrence: Some(wall),
-            },
-            None => plain(event, wall, event.when.occurrence(wall)),
-        },
-    )
+    let over = repeat.overrides.iter().find(|o| o.occurrence == wall);
+    Some(make(event, (wall, event.when.occurrence(wall), over)))
 }
 
 /// The occurrences the page lists (and the agenda when no range is given), at `now`.
@@ -171,29 +136,110 @@ pub fn first(event: &Event) -> Option<Occurrence<'_>> {
 /// at most the [`MOST_PAST`] latest ones that are over and the [`MOST_UPCOMING`] next ones;
 /// its first occurrence is always listed, so that every event is shown at least once.
 pub fn listed(event: &Event, now: DateTime<Utc>) -> Vec<Occurrence<'_>> {
-    if event.repeat.is_none() {
+    let Some(repeat) = &event.repeat else {
         return first(event).into_iter().collect();
-    }
+    };
     let from = now.checked_sub_months(Months::new(MONTHS_BEFORE));
     let to = now
         .checked_add_months(Months::new(MONTHS_AFTER))
         .unwrap_or(DateTime::<Utc>::MAX_UTC);
-    let (past, upcoming): (Vec<_>, Vec<_>) = within(event, from, to)
-        .into_iter()
-        .partition(|o| o.is_past(now));
+    let over = |found: &Found<'_>| crate::site::is_over(&found.1, event.timezone, now);
+    // Only the latest past ones and the next upcoming ones are kept while the rule is followed,
+    // which stops at the last upcoming one kept; the overrides, which may be anywhere, are added
+    // after, and the limits applied again.
+    let mut past: VecDeque<Found<'_>> = VecDeque::new();
+    let mut upcoming: Vec<Found<'_>> = Vec::new();
+    for found in unchanged(event, repeat, from, to) {
+        if over(&found) {
+            if past.len() == MOST_PAST {
+                past.pop_front();
+            }
+            past.push_back(found);
+        } else if upcoming.len() < MOST_UPCOMING {
+            upcoming.push(found);
+        } else {
+            break;
+        }
+    }
+    let mut found: Vec<Found<'_>> = past.into_iter().chain(upcoming).collect();
+    found.extend(overrides(repeat, from, to));
+    found.sort_by_key(|f| span(&f.1).0);
+    let (past, upcoming): (Vec<_>, Vec<_>) = found.into_iter().partition(over);
     let skip = past.len().saturating_sub(MOST_PAST);
-    let mut out: Vec<Occurrence<'_>> = past
+    let mut found: Vec<Found<'_>> = past
         .into_iter()
         .skip(skip)
         .chain(upcoming.into_iter().take(MOST_UPCOMING))
         .collect();
-    if let Some(first) = first(event)
-        && !out.iter().any(|o| o.recurrence == first.recurrence)
+    if let Some(wall) = walls(event, repeat).next()
+        && !found.iter().any(|f| f.0 == wall)
     {
-        out.insert(0, first);
+        let over = repeat.overrides.iter().find(|o| o.occurrence == wall);
+        found.push((wall, event.when.occurrence(wall), over));
     }
+    made(event, found)
+}
+
+/// An occurrence found: the rule's wall time, when it takes place, and the override that
+/// changes it, if one does.
+type Found<'e> = (NaiveDateTime, When, Option<&'e Override>);
+
+/// Whether `when` ends after `from` (when given) and starts before `to`.
+fn inside(when: &When, from: Option<DateTime<Utc>>, to: DateTime<Utc>) -> bool {
+    let (start, end) = span(when);
+    start < to && from.is_none_or(|from| end > from)
+}
+
+/// The occurrences no override changes that end after `from` and start before `to`, in order.
+fn unchanged<'e>(
+    event: &'e Event,
+    repeat: &'e Repeat,
+    from: Option<DateTime<Utc>>,
+    to: DateTime<Utc>,
+) -> impl Iterator<Item = Found<'e>> + 'e {
+    walls(event, repeat)
+        .map(|wall| (wall, event.when.occurrence(wall), None))
+        .take_while(move |found| span(&found.1).0 < to)
+        .filter(move |found| {
+            inside(&found.1, from, to) && !repeat.overrides.iter().any(|o| o.occurrence == found.0)
+        })
+}
+
+/// The overrides that end after `from` and start before `to`, wherever the occurrences they
+/// replace are.
+fn overrides(
+    repeat: &Repeat,
+    from: Option<DateTime<Utc>>,
+    to: DateTime<Utc>,
+) -> impl Iterator<Item = Found<'_>> {
+    repeat
+        .overrides
+        .iter()
+        .filter(move |o| inside(&o.event.when, from, to))
+        .map(|o| (o.occurrence, o.event.when, Some(o)))
+}
+
+/// The occurrences found, made and sorted.
+fn made<'e>(event: &'e Event, found: Vec<Found<'e>>) -> Vec<Occurrence<'e>> {
+    let mut out: Vec<Occurrence<'e>> = found.into_iter().map(|f| make(event, f)).collect();
     sort(&mut out);
     out
+}
+
+/// One occurrence of `event`: the override's event, or a copy of `event` at its times.
+fn make<'e>(event: &'e Event, (wall, when, over): Found<'e>) -> Occurrence<'e> {
+    let shown = match over {
+        Some(over) => Cow::Borrowed(&over.event),
+        None => Cow::Owned(Event {
+            when,
+            ..event_fields(event)
+        }),
+    };
+    Occurrence {
+        event: shown,
+        series: Some(event),
+        recurrence: Some(wall),
+    }
 }
 
 /// The rule's occurrences that are not skipped, as wall times, in order; a UTC `UNTIL` is
@@ -209,19 +255,6 @@ fn walls<'e>(event: &'e Event, repeat: &'e Repeat) -> impl Iterator<Item = Naive
         .occurrences(event.when.rule_start())
         .take_while(move |wall| until.is_none_or(|until| zone.resolve_rfc(*wall) <= until))
         .filter(|wall| repeat.skips.binary_search(wall).is_err())
-}
-
-/// An occurrence that no override changes: a copy of the event at `when`.
-fn plain(event: &Event, wall: NaiveDateTime, when: When) -> Occurrence<'_> {
-    Occurrence {
-        event: Cow::Owned(Event {
-            when,
-            repeat: None,
-            ..event_fields(event)
-        }),
-        series: Some(event),
-        recurrence: Some(wall),
-    }
 }
 
 /// A copy of `event` without its `repeat` (which the copy of each occurrence does not need).
@@ -392,6 +425,27 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["2026-07-04", "2028-07-04"]
         );
+    }
+
+    #[test]
+    fn a_rule_every_minute_is_followed_only_as_far_as_it_is_listed() {
+        let cal = calendar(
+            "[[event]]\nid = \"a\"\ntitle = \"A\"\nstart = 2026-05-01T00:00:00\n\
+             timezone = \"UTC\"\nduration = \"PT1M\"\nrepeat = \"FREQ=MINUTELY\"\n\n\
+             [[event.override]]\noccurrence = 2026-06-01T12:30:00\n\
+             start = 2026-06-01T11:58:30\n",
+        );
+        let list = listed(&cal.events[0], utc("2026-06-01T12:00:00Z"));
+        assert_eq!(list.len(), 1 + MOST_PAST + MOST_UPCOMING);
+        let ids: Vec<String> = list.iter().map(|o| o.recurrence_id().unwrap()).collect();
+        // The moved occurrence, at 11:58:30, is one of the 10 latest past ones; the next
+        // upcoming one takes the place of 12:30.
+        assert_eq!(ids[0], "2026-05-01T00:00:00Z");
+        assert_eq!(ids[1], "2026-06-01T11:51:00Z");
+        assert_eq!(ids[9], "2026-06-01T12:30:00Z");
+        assert_eq!(ids[10], "2026-06-01T11:59:00Z");
+        assert_eq!(ids[11], "2026-06-01T12:00:00Z");
+        assert_eq!(ids[70], "2026-06-01T13:00:00Z");
     }
 
     #[test]

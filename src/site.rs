@@ -379,8 +379,13 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
 /// Whether `event` is over at `now`: timed events once they end, all-day events once their last
 /// day is over in their zone.
 pub fn is_past(event: &Event, now: DateTime<Utc>) -> bool {
-    match event.when {
-        When::AllDay { last, .. } => last < wall(now, event.timezone).date(),
+    is_over(&event.when, event.timezone, now)
+}
+
+/// Whether an event at `when` in `zone` is over at `now` (see [`is_past`]).
+pub fn is_over(when: &When, zone: Zone, now: DateTime<Utc>) -> bool {
+    match *when {
+        When::AllDay { last, .. } => last < wall(now, zone).date(),
         When::Timed { end, .. } => end.utc <= now,
     }
 }
