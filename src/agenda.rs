@@ -2,13 +2,15 @@
 //!
 //! Timed events are shown on the viewer's wall clock, with the event's own local time beside
 //! them where the two differ; all-day events stay on their dates in every zone. Tentative and
-//! cancelled events are marked in words (and in colour when asked for).
+//! cancelled events are marked in words (and in colour when asked for). A repeating event is
+//! listed once per occurrence, with its rule in words.
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, Utc};
 
 use crate::model::{Calendar, Event, Status, When};
+use crate::occurrences::{self, Occurrence};
 use crate::site::locale::{Locale, Words};
 use crate::site::{self, wall};
 use crate::tz::{Tzdb, Zone};
@@ -20,7 +22,8 @@ pub struct Options<'a> {
     pub zone: Zone,
     /// Show only events that end on or after this day (in the viewer's zone).
     pub from: Option<NaiveDate>,
-    /// Show only events that start on or before this day (in the viewer's zone).
+    /// Show only events that start on or before this day (in the viewer's zone). Repeating
+    /// events stop [`YEAR_AFTER_FROM`] after `from` when only `from` is given.
     pub to: Option<NaiveDate>,
     /// Show only the events of this feed (`all` for every event).
     pub feed: Option<&'a str>,
@@ -61,6 +64,10 @@ pub fn system_zone(db: &Tzdb) -> Zone {
         .and_then(|tz| tz.iana_name().and_then(|name| db.zone(name)))
         .unwrap_or_else(Zone::utc)
 }
+
+/// With `from` but no `to`, the occurrences of repeating events are listed up to this long
+/// after `from` (an open-ended rule has no last one).
+pub const YEAR_AFTER_FROM: Months = Months::new(12);
 
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
@@ -121,13 +128,13 @@ pub fn render(calendar: &Calendar, options: &Options<'_>) -> Result<String, Agen
     let words = locale.words();
     let style = Style { on: options.color };
 
-    let mut events: Vec<&Event> = calendar
+    let mut events: Vec<Occurrence<'_>> = calendar
         .events
         .iter()
         .filter(|e| feed.is_none_or(|f| f.includes(e)))
-        .filter(|e| in_range(e, options))
+        .flat_map(|e| shown(e, options))
         .collect();
-    events.sort_by(|a, b| (a.sort_key(), &a.id).cmp(&(b.sort_key(), &b.id)));
+    occurrences::sort(&mut events);
 
     let title = match feed {
         Some(f) => &f.title,
@@ -154,12 +161,13 @@ pub fn render(calendar: &Calendar, options: &Options<'_>) -> Result<String, Agen
     }
     let ranged = options.from.is_some() || options.to.is_some();
     if ranged {
+        let events: Vec<&Occurrence<'_>> = events.iter().collect();
         section(
             &mut out, calendar, &events, language, locale, options, &style,
         );
     } else {
-        let (past, upcoming): (Vec<&Event>, Vec<&Event>) =
-            events.iter().partition(|e| site::is_past(e, options.now));
+        let (past, upcoming): (Vec<&Occurrence<'_>>, Vec<&Occurrence<'_>>) =
+            events.iter().partition(|o| o.is_past(options.now));
         let _ = writeln!(out, "\n{}", style.paint(&[BOLD], words.upcoming));
         if upcoming.is_empty() {
             let _ = writeln!(out, "{}", words.no_upcoming);
@@ -168,7 +176,7 @@ pub fn render(calendar: &Calendar, options: &Options<'_>) -> Result<String, Agen
             &mut out, calendar, &upcoming, language, locale, options, &style,
         );
         if !past.is_empty() {
-            let past: Vec<&Event> = past.into_iter().rev().collect();
+            let past: Vec<&Occurrence<'_>> = past.into_iter().rev().collect();
             let _ = writeln!(out, "\n{}", style.paint(&[BOLD], words.past));
             section(&mut out, calendar, &past, language, locale, options, &style);
         }
@@ -176,9 +184,39 @@ pub fn render(calendar: &Calendar, options: &Options<'_>) -> Result<String, Agen
     Ok(out)
 }
 
-fn in_range(event: &Event, options: &Options<'_>) -> bool {
-    let (first, last) = days(event, options.zone);
-    options.from.is_none_or(|from| last >= from) && options.to.is_none_or(|to| first <= to)
+/// The occurrences of `event` to show: those in the range when one is given (for a repeating
+/// event with `from` but no `to`, up to [`YEAR_AFTER_FROM`] later), else those the page lists.
+fn shown<'e>(event: &'e Event, options: &Options<'_>) -> Vec<Occurrence<'e>> {
+    let in_range = |event: &Event, to: Option<NaiveDate>| {
+        let (first, last) = days(event, options.zone);
+        options.from.is_none_or(|from| last >= from) && to.is_none_or(|to| first <= to)
+    };
+    if event.repeat.is_none() {
+        return occurrences::first(event)
+            .filter(|_| in_range(event, options.to))
+            .into_iter()
+            .collect();
+    }
+    let to = match (options.from, options.to) {
+        (None, None) => return occurrences::listed(event, options.now),
+        (_, Some(to)) => to,
+        (Some(from), None) => from
+            .checked_add_months(YEAR_AFTER_FROM)
+            .unwrap_or(NaiveDate::MAX),
+    };
+    // The range is on the viewer's clock; two days either side cover every zone.
+    let instant = |day: NaiveDate| day.and_time(NaiveTime::MIN).and_utc();
+    let from = options
+        .from
+        .and_then(|from| from.checked_sub_days(Days::new(2)))
+        .map(instant);
+    let until = to
+        .checked_add_days(Days::new(3))
+        .map_or(DateTime::<Utc>::MAX_UTC, instant);
+    occurrences::within(event, from, until)
+        .into_iter()
+        .filter(|o| in_range(&o.event, Some(to)))
+        .collect()
 }
 
 /// The first and last day an event touches: its own dates when all-day, else on the viewer's
@@ -197,7 +235,7 @@ fn days(event: &Event, zone: Zone) -> (NaiveDate, NaiveDate) {
 fn section(
     out: &mut String,
     calendar: &Calendar,
-    events: &[&Event],
+    events: &[&Occurrence<'_>],
     language: &str,
     locale: Locale,
     options: &Options<'_>,
@@ -205,10 +243,10 @@ fn section(
 ) {
     let rows: Vec<(NaiveDate, Row)> = events
         .iter()
-        .map(|e| {
+        .map(|o| {
             (
-                days(e, options.zone).0,
-                row(calendar, e, language, locale, options, style),
+                days(&o.event, options.zone).0,
+                row(calendar, o, language, locale, options, style),
             )
         })
         .collect();
@@ -241,12 +279,13 @@ fn section(
 
 fn row(
     calendar: &Calendar,
-    event: &Event,
+    occurrence: &Occurrence<'_>,
     language: &str,
     locale: Locale,
     options: &Options<'_>,
     style: &Style,
 ) -> Row {
+    let event: &Event = &occurrence.event;
     let default = calendar.language.as_str();
     let words: &Words = locale.words();
     let mut details = Vec::new();
@@ -305,6 +344,13 @@ fn row(
             .map(|p| terminal_safe(p.get(language, default).text))
             .collect();
         details.push(format!("{}: {}", words.participants, names.join(", ")));
+    }
+    if let (Some(series), Some(repeat)) = (occurrence.series, occurrence.repeat()) {
+        let start = series.when.rule_start();
+        let summary = locale
+            .rule_summary(&repeat.rule, start)
+            .unwrap_or_else(|| repeat.rule.summary(start));
+        details.push(format!("{}: {summary}", words.repeats));
     }
     Row {
         date,

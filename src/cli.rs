@@ -121,6 +121,11 @@ pub enum Command {
     /// Without --from or --to, upcoming events come first, then past ones. Timed events are
     /// shown on the clock of --tz, with the event's own local time beside them where it
     /// differs; all-day events stay on their dates.
+    ///
+    /// A repeating event is listed once per occurrence, with its rule in words: every
+    /// occurrence within --from and --to, up to a year after --from when --to is not given,
+    /// and without either the ones the subscribe page lists (from three months ago to a year
+    /// ahead).
     Agenda {
         /// The events file to read.
         #[arg(short, long, value_name = "FILE", default_value = "events.toml")]

@@ -210,6 +210,31 @@ impl When {
         }
     }
 
+    /// The times of the occurrence at `wall` (a wall time of [`When::rule_zone`], midnight for
+    /// all-day events) of a repeating event that first happens at these times: the same length
+    /// (in days for all-day events, in elapsed time otherwise), as RFC 5545 places it.
+    pub fn occurrence(&self, wall: NaiveDateTime) -> When {
+        match *self {
+            When::AllDay { first, last } => When::AllDay {
+                first: wall.date(),
+                last: wall.date() + (last - first),
+            },
+            When::Timed { start, end } => {
+                let utc = self.rule_zone().resolve_rfc(wall);
+                When::Timed {
+                    start: Moment {
+                        utc,
+                        zone: start.zone,
+                    },
+                    end: Moment {
+                        utc: utc + (end.utc - start.utc),
+                        zone: end.zone,
+                    },
+                }
+            }
+        }
+    }
+
     /// The start as a wall time of [`When::rule_zone`] (midnight for all-day events): the
     /// first occurrence of a repeating event.
     pub fn rule_start(&self) -> NaiveDateTime {

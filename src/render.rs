@@ -688,6 +688,35 @@ mod tests {
         assert!(!over.contains("RRULE"), "{over}");
     }
 
+    #[test]
+    fn an_override_has_its_own_dtstamp_and_sequence_or_the_events() {
+        let text = "[calendar]\nname = \"x\"\ndomain = \"example.org\"\n\n[[event]]\n\
+                    id = \"a\"\ntitle = \"A\"\nstart = 2026-07-04\n\
+                    updated = 2026-06-01T10:00:00Z\nsequence = 1\n\
+                    repeat = \"FREQ=YEARLY;COUNT=3\"\n\n\
+                    [[event.override]]\noccurrence = 2027-07-04\ntitle = \"B\"\n\n\
+                    [[event.override]]\noccurrence = 2028-07-04\nstatus = \"cancelled\"\n\
+                    updated = 2028-06-30T12:00:00Z\nsequence = 4\n";
+        let ics = feed(text);
+        let vevents: Vec<&str> = ics.split("BEGIN:VEVENT").skip(1).collect();
+        assert_eq!(vevents.len(), 3, "{ics}");
+        for (vevent, stamp, sequence) in [
+            (vevents[0], "20260601T100000Z", "1"),
+            (vevents[1], "20260601T100000Z", "1"),
+            (vevents[2], "20280630T120000Z", "4"),
+        ] {
+            assert!(vevent.contains(&format!("DTSTAMP:{stamp}\r\n")), "{vevent}");
+            assert!(
+                vevent.contains(&format!("LAST-MODIFIED:{stamp}\r\n")),
+                "{vevent}"
+            );
+            assert!(
+                vevent.contains(&format!("SEQUENCE:{sequence}\r\n")),
+                "{vevent}"
+            );
+        }
+    }
+
     /// The VTIMEZONE of an open-ended rule is open-ended too: its current observances repeat
     /// without end, so every occurrence, however late, has its offset.
     #[test]

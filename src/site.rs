@@ -16,6 +16,7 @@ use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use crate::model::{Calendar, Event, Status, When};
+use crate::occurrences::{self, Occurrence};
 use crate::render::{FeedView, Feeds};
 use crate::tz::Zone;
 use locale::{Locale, Words};
@@ -252,6 +253,13 @@ struct Month {
 #[derive(Serialize)]
 struct EventContext {
     uid: String,
+    /// Which occurrence of a repeating event this is (see [`Occurrence::recurrence_id`]).
+    occurrence: Option<String>,
+    /// The rule of a repeating event in words.
+    repeats: Option<String>,
+    /// The language of `repeats` when it differs from the page's (English words on a page in
+    /// a language that cannot say the rule).
+    repeats_lang: Option<&'static str>,
     title: String,
     /// The language of the title when it differs from the page's (a fallback).
     title_lang: Option<String>,
@@ -319,10 +327,18 @@ pub fn page(
         })
         .collect();
 
+    let mut listed: Vec<Occurrence<'_>> = prepared
+        .all()
+        .events
+        .into_iter()
+        .flat_map(|event| occurrences::listed(event, now))
+        .collect();
+    occurrences::sort(&mut listed);
     let mut upcoming: Vec<(&Event, EventContext)> = Vec::new();
     let mut past = Vec::new();
-    for event in prepared.all().events {
-        let context = event_context(calendar, event, language, locale);
+    for occurrence in &listed {
+        let event: &Event = &occurrence.event;
+        let context = event_context(calendar, occurrence, language, locale);
         if is_past(event, now) {
             past.push((event, context));
         } else {
@@ -363,8 +379,13 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
 /// Whether `event` is over at `now`: timed events once they end, all-day events once their last
 /// day is over in their zone.
 pub fn is_past(event: &Event, now: DateTime<Utc>) -> bool {
-    match event.when {
-        When::AllDay { last, .. } => last < wall(now, event.timezone).date(),
+    is_over(&event.when, event.timezone, now)
+}
+
+/// Whether an event at `when` in `zone` is over at `now` (see [`is_past`]).
+pub fn is_over(when: &When, zone: Zone, now: DateTime<Utc>) -> bool {
+    match *when {
+        When::AllDay { last, .. } => last < wall(now, zone).date(),
         When::Timed { end, .. } => end.utc <= now,
     }
 }
@@ -405,10 +426,11 @@ pub fn status_word(status: Status, words: &'static Words) -> Option<&'static str
 
 fn event_context(
     calendar: &Calendar,
-    event: &Event,
+    occurrence: &Occurrence<'_>,
     language: &str,
     locale: Locale,
 ) -> EventContext {
+    let event: &Event = &occurrence.event;
     let default = calendar.language.as_str();
     let zone = event.timezone;
     let (all_day, start, end, start_text, end_text, zone_text) = match event.when {
@@ -456,8 +478,21 @@ fn event_context(
     };
     let title = event.title.get(language, default);
     let location = event.location.as_ref().map(|l| l.get(language, default));
+    let (repeats, repeats_lang) = match (occurrence.series, occurrence.repeat()) {
+        (Some(series), Some(repeat)) => {
+            let start = series.when.rule_start();
+            match locale.rule_summary(&repeat.rule, start) {
+                Some(words) => (Some(words), None),
+                None => (Some(repeat.rule.summary(start)), Some("en")),
+            }
+        }
+        _ => (None, None),
+    };
     EventContext {
         uid: format!("{}@{}", event.id, calendar.domain),
+        occurrence: occurrence.recurrence_id(),
+        repeats,
+        repeats_lang,
         title: title.text.to_owned(),
         title_lang: other(title),
         status: match event.status {
@@ -529,6 +564,91 @@ mod tests {
         let l = links(None, "all", "All");
         assert_eq!(l.https, "all.ics");
         assert_eq!((l.webcal, l.google, l.outlook), (None, None, None));
+    }
+
+    /// The page of a calendar with a weekly event (skipped once, moved once) and a monthly one,
+    /// built at `now`.
+    fn repeating_page(language: &str, now: &str) -> String {
+        let text = "[calendar]\nname = \"S\"\ndomain = \"example.org\"\n\
+                    timezone = \"America/New_York\"\n\n\
+                    [[feed]]\nname = \"ko\"\ntitle = \"K\"\nlanguage = \"ko\"\n\n\
+                    [[event]]\nid = \"briefing\"\ntitle = \"Briefing\"\n\
+                    start = 2026-02-24T09:00:00\nduration = \"PT30M\"\n\
+                    repeat = \"FREQ=WEEKLY;BYDAY=TU;COUNT=6\"\nskip = [2026-03-03T09:00:00]\n\n\
+                    [[event.override]]\noccurrence = 2026-03-17T09:00:00\n\
+                    start = 2026-03-17T11:00:00\nstatus = \"tentative\"\n\n\
+                    [[event]]\nid = \"drinks\"\ntitle = \"Drinks\"\n\
+                    start = 2026-01-30T18:00:00\nrepeat = \"FREQ=MONTHLY;BYDAY=-1FR\"\n\n\
+                    [[event]]\nid = \"once\"\ntitle = \"Once\"\nstart = 2026-03-01\n";
+        let calendar = crate::load::parse(text).unwrap().calendar;
+        let stamp = DateTime::from_timestamp(0, 0).unwrap();
+        let feeds = Feeds::new(&calendar, stamp);
+        page(&calendar, &feeds, language, now.parse().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_page_lists_each_occurrence_of_a_repeating_event() {
+        let html = repeating_page("en", "2026-03-12T00:00:00Z");
+        let briefings: Vec<&str> = html
+            .split("data-uid=\"briefing@example.org\"")
+            .skip(1)
+            .map(|rest| rest.split("</li>").next().unwrap())
+            .collect();
+        // Five of six: 3 March is skipped. Upcoming first, then past ones, latest first.
+        let occurrences: Vec<&str> = briefings
+            .iter()
+            .map(|b| {
+                let at = b.find("data-occurrence=\"").unwrap() + 17;
+                &b[at..at + 20]
+            })
+            .collect();
+        assert_eq!(
+            occurrences,
+            [
+                "2026-03-17T13:00:00Z",
+                "2026-03-24T13:00:00Z",
+                "2026-03-31T13:00:00Z",
+                "2026-03-10T13:00:00Z",
+                "2026-02-24T14:00:00Z",
+            ]
+        );
+        // The moved occurrence at its new time, with its status; every one with the rule and
+        // the series' file.
+        assert!(briefings[0].contains("<time datetime=\"2026-03-17T15:00:00Z\">"));
+        assert!(briefings[0].contains("<span class=\"badge\">Tentative</span>"));
+        for b in &briefings {
+            assert!(
+                b.contains(
+                    "<span class=\"label\">Repeats:</span> <span>every Tuesday, 6 times</span>"
+                ),
+                "{b}"
+            );
+            assert!(b.contains("href=\"events&#x2f;briefing.ics\""), "{b}");
+        }
+        // The monthly rule goes on: from three months back (its first, in January) to a year
+        // ahead (February 2027).
+        let drinks = html.matches("data-uid=\"drinks@example.org\"").count();
+        assert_eq!(drinks, 2 + 12, "{html}");
+        assert!(html.contains("data-occurrence=\"2027-02-26T23:00:00Z\""));
+        assert!(!html.contains("data-occurrence=\"2027-03-26T22:00:00Z\""));
+        // An event that does not repeat names no occurrence.
+        let once = html.find("data-uid=\"once@example.org\"").unwrap();
+        assert!(
+            !html[once..]
+                .split("</li>")
+                .next()
+                .unwrap()
+                .contains("data-occurrence")
+        );
+    }
+
+    #[test]
+    fn the_korean_page_says_the_rules_it_can_and_marks_english_ones() {
+        let html = repeating_page("ko", "2026-03-12T00:00:00Z");
+        assert!(html.contains("<span class=\"label\">반복:</span> <span>매주 화요일, 6회</span>"));
+        assert!(html.contains(
+            "<span class=\"label\">반복:</span> <span lang=\"en\">every month on the last Friday</span>"
+        ));
     }
 
     #[test]

@@ -351,7 +351,7 @@ impl Loader<'_> {
                         );
                         None
                     } else {
-                        Some(shifted(when, wall, length))
+                        Some(when.occurrence(wall))
                     }
                 }
                 (None, None) => None,
@@ -381,6 +381,14 @@ impl Loader<'_> {
                 Some(v) => self.text_list(v, "participants", cal).map(Some),
                 None => Some(None),
             };
+            let updated = match f.get("updated") {
+                Some(v) => self.updated(v).map(Some),
+                None => Some(None),
+            };
+            let sequence = match f.get("sequence") {
+                Some(v) => self.sequence(v).map(Some),
+                None => Some(None),
+            };
             let (
                 Some(occurrence),
                 Some(when),
@@ -389,6 +397,8 @@ impl Loader<'_> {
                 Some(status),
                 Some(url),
                 Some(participants),
+                Some(updated),
+                Some(sequence),
             ) = (
                 occurrence,
                 moved,
@@ -397,6 +407,8 @@ impl Loader<'_> {
                 status,
                 url,
                 participants,
+                updated,
+                sequence,
             )
             else {
                 ok = false;
@@ -411,6 +423,8 @@ impl Loader<'_> {
                 status,
                 url,
                 participants,
+                updated,
+                sequence,
             });
         }
         if !ok {
@@ -588,6 +602,8 @@ const OVERRIDE_KEYS: &[&str] = &[
     "status",
     "url",
     "participants",
+    "updated",
+    "sequence",
 ];
 
 /// The occurrences of a rule, for reading values that must be one of them.
@@ -610,6 +626,8 @@ pub(super) struct Changes {
     status: Option<Status>,
     url: Option<String>,
     participants: Option<Vec<Text>>,
+    updated: Option<DateTime<Utc>>,
+    sequence: Option<u32>,
 }
 
 /// Gives `event` (which repeats) its overrides: each a copy of it with the changes made.
@@ -640,36 +658,16 @@ pub(super) fn apply(event: &mut Event, changes: Vec<Changes>) {
         if let Some(participants) = c.participants {
             changed.participants = participants;
         }
+        if let Some(updated) = c.updated {
+            changed.updated = Some(updated);
+        }
+        if let Some(sequence) = c.sequence {
+            changed.sequence = sequence;
+        }
         repeat.overrides.push(Override {
             occurrence: c.occurrence,
             event: changed,
         });
-    }
-}
-
-/// The times of the occurrence at `wall` (a wall time of the rule's zone) of an event whose
-/// first occurrence is `when` and lasts `length`.
-fn shifted(when: &When, wall: NaiveDateTime, length: Duration) -> When {
-    match *when {
-        When::AllDay { first, last } => When::AllDay {
-            first: wall.date(),
-            last: wall.date() + (last - first),
-        },
-        When::Timed { start, end } => {
-            let zone = when.rule_zone();
-            let utc = zone.resolve_rfc(wall);
-            let end_utc = utc + ChronoDuration::seconds(length.seconds);
-            When::Timed {
-                start: Moment {
-                    utc,
-                    zone: start.zone,
-                },
-                end: Moment {
-                    utc: end_utc,
-                    zone: end.zone,
-                },
-            }
-        }
     }
 }
 
@@ -945,6 +943,43 @@ mod tests {
             "2026-01-20T16:30:00Z".parse::<DateTime<Utc>>().unwrap()
         );
         assert!(second.event.repeat.is_none());
+    }
+
+    #[test]
+    fn an_override_has_its_own_stamp_and_sequence_or_the_events() {
+        let loaded = load(
+            "start = 2026-01-06T09:00:00\nupdated = 2026-01-01T10:00:00Z\nsequence = 2\n\
+             repeat = \"FREQ=WEEKLY;COUNT=5\"\n\n\
+             [[event.override]]\noccurrence = 2026-01-13T09:00:00\ntitle = \"B\"\n\n\
+             [[event.override]]\noccurrence = 2026-01-20T09:00:00\nstatus = \"cancelled\"\n\
+             updated = 2026-01-15T08:30:00+09:00\nsequence = 3\n",
+        )
+        .unwrap();
+        let overrides = &loaded.calendar.events[0].repeat.as_ref().unwrap().overrides;
+        let stamp = |s: &str| Some(s.parse::<DateTime<Utc>>().unwrap());
+        assert_eq!(overrides[0].event.updated, stamp("2026-01-01T10:00:00Z"));
+        assert_eq!(overrides[0].event.sequence, 2);
+        assert_eq!(overrides[1].event.updated, stamp("2026-01-14T23:30:00Z"));
+        assert_eq!(overrides[1].event.sequence, 3);
+    }
+
+    #[test]
+    fn an_overrides_stamp_and_sequence_are_checked_like_the_events() {
+        let shown = errors(
+            "start = 2026-01-06T09:00:00\nrepeat = \"FREQ=WEEKLY;COUNT=5\"\n\n\
+             [[event.override]]\noccurrence = 2026-01-13T09:00:00\n\
+             updated = 2026-01-15T08:30:00\nsequence = -1\n",
+        );
+        assert_eq!(
+            shown,
+            [
+                (
+                    "2026-01-15T08:30:00".to_owned(),
+                    "`updated` needs an offset".to_owned()
+                ),
+                ("-1".to_owned(), "`sequence` is out of range".to_owned()),
+            ]
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The words of the page and the agenda, and how dates are written, in English, Korean and
 //! Japanese. Other languages get the English words; their events still show their own texts.
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Weekday};
+
+use crate::recur::{End, Freq, Rule, Until};
 use serde::Serialize;
 
 /// The fixed texts of the page and the agenda in one language.
@@ -71,6 +73,8 @@ pub struct Words {
     pub add_event: &'static str,
     /// Label of the event's own local time beside the viewer's.
     pub local_time: &'static str,
+    /// Label before the rule of a repeating event, in words.
+    pub repeats: &'static str,
     /// Label of the viewer's zone at the top of the terminal agenda.
     pub times_in: &'static str,
     /// Said by the terminal agenda when nothing matches.
@@ -113,6 +117,7 @@ const EN: Words = Words {
     place: "Where",
     add_event: "Add this event (.ics)",
     local_time: "local time",
+    repeats: "Repeats",
     times_in: "Time zone",
     nothing: "No events in this range.",
 };
@@ -153,6 +158,7 @@ const KO: Words = Words {
     place: "장소",
     add_event: "이 일정 추가 (.ics)",
     local_time: "현지 시각",
+    repeats: "반복",
     times_in: "시간대",
     nothing: "이 기간에는 일정이 없습니다.",
 };
@@ -193,9 +199,21 @@ const JA: Words = Words {
     place: "場所",
     add_event: "この予定を追加 (.ics)",
     local_time: "現地時間",
+    repeats: "繰り返し",
     times_in: "タイムゾーン",
     nothing: "この期間に予定はありません。",
 };
+
+/// English weekday names, Monday first.
+const WEEKDAYS_EN: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 
 /// How texts and dates are written in one language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,6 +310,117 @@ impl Locale {
         }
     }
 
+    /// A weekday's full name: `Tuesday`, `화요일`, `火曜日`.
+    fn weekday_name(self, day: Weekday) -> String {
+        match self {
+            Locale::En => WEEKDAYS_EN[day.num_days_from_monday() as usize].to_owned(),
+            Locale::Ko => format!("{}요일", self.weekday(day)),
+            Locale::Ja => format!("{}曜日", self.weekday(day)),
+        }
+    }
+
+    /// A repeat rule in words, e.g. `every Tuesday, 30 times`, `매주 화요일, 30회`,
+    /// `毎週火曜日、30回`; `start` gives what the rule leaves out (see [`Rule::summary`]).
+    ///
+    /// English says every rule. Korean and Japanese say the rules most events have: daily,
+    /// weekly on some days, monthly on the start's day and yearly on the start's date, each
+    /// with an interval and an end. For any other rule they give `None`, and the English words
+    /// are shown instead.
+    pub fn rule_summary(self, rule: &Rule, start: NaiveDateTime) -> Option<String> {
+        if self == Locale::En {
+            return Some(rule.summary(start));
+        }
+        let plain_days = rule.by_day.iter().all(|d| d.ordinal.is_none())
+            && (rule.by_day.is_empty() || rule.freq == Freq::Weekly);
+        let simple = plain_days
+            && rule.freq >= Freq::Daily
+            && rule.by_second.is_empty()
+            && rule.by_minute.is_empty()
+            && rule.by_hour.is_empty()
+            && rule.by_month_day.is_empty()
+            && rule.by_year_day.is_empty()
+            && rule.by_week_no.is_empty()
+            && rule.by_month.is_empty()
+            && rule.by_set_pos.is_empty();
+        if !simple {
+            return None;
+        }
+        let ko = self == Locale::Ko;
+        let n = rule.interval;
+        let (m, d) = (start.month(), start.day());
+        let mut out = match rule.freq {
+            Freq::Daily => match (ko, n) {
+                (true, 1) => "매일".to_owned(),
+                (true, _) => format!("{n}일마다"),
+                (false, 1) => "毎日".to_owned(),
+                (false, _) => format!("{n}日ごと"),
+            },
+            Freq::Weekly => {
+                let days: Vec<String> = if rule.by_day.is_empty() {
+                    vec![self.weekday_name(start.weekday())]
+                } else {
+                    rule.by_day
+                        .iter()
+                        .map(|d| self.weekday_name(d.weekday))
+                        .collect()
+                };
+                match (ko, n) {
+                    (true, 1) => format!("매주 {}", days.join(", ")),
+                    (true, _) => format!("{n}주마다 {}", days.join(", ")),
+                    (false, 1) => format!("毎週{}", days.join("・")),
+                    (false, _) => format!("{n}週間ごとの{}", days.join("・")),
+                }
+            }
+            Freq::Monthly => match (ko, n) {
+                (true, 1) => format!("매월 {d}일"),
+                (true, _) => format!("{n}개월마다 {d}일"),
+                (false, 1) => format!("毎月{d}日"),
+                (false, _) => format!("{n}か月ごとの{d}日"),
+            },
+            Freq::Yearly => match (ko, n) {
+                (true, 1) => format!("매년 {m}월 {d}일"),
+                (true, _) => format!("{n}년마다 {m}월 {d}일"),
+                (false, 1) => format!("毎年{m}月{d}日"),
+                (false, _) => format!("{n}年ごとの{m}月{d}日"),
+            },
+            _ => return None,
+        };
+        let date = |day: NaiveDate| {
+            let (y, m, d) = (day.year(), day.month(), day.day());
+            if ko {
+                format!("{y}년 {m}월 {d}일")
+            } else {
+                format!("{y}年{m}月{d}日")
+            }
+        };
+        let until = match rule.end {
+            End::Never => None,
+            End::Count(c) => {
+                out.push_str(&if ko {
+                    format!(", {c}회")
+                } else {
+                    format!("、{c}回")
+                });
+                None
+            }
+            End::Until(Until::Date(day)) => Some(date(day)),
+            End::Until(Until::Local(t)) => {
+                Some(format!("{} {}", date(t.date()), t.format("%H:%M")))
+            }
+            End::Until(Until::Utc(t)) => {
+                Some(format!("{} {} UTC", date(t.date()), t.format("%H:%M")))
+            }
+        };
+        if let Some(until) = until {
+            out.push_str(&if ko {
+                format!(", {until}까지")
+            } else {
+                format!("、{until}まで")
+            });
+        }
+        Some(out)
+    }
+
     /// The number of events: `1 event`, `3 events`, `일정 3개`, `3件`.
     pub fn count(self, n: usize) -> String {
         match self {
@@ -320,5 +449,103 @@ mod tests {
         assert_eq!(Locale::for_tag("pt-BR"), Locale::En);
         assert_eq!(Locale::En.count(1), "1 event");
         assert_eq!(Locale::En.count(0), "0 events");
+    }
+
+    fn summary(locale: Locale, rule: &str, start: &str) -> Option<String> {
+        let rule: Rule = rule.parse().unwrap();
+        let start = NaiveDateTime::parse_from_str(start, "%Y-%m-%dT%H:%M:%S").unwrap();
+        locale.rule_summary(&rule, start)
+    }
+
+    #[test]
+    fn common_rules_are_said_in_korean_and_japanese() {
+        let tuesday = "2026-01-06T09:00:00";
+        let weekly = "FREQ=WEEKLY;BYDAY=TU;COUNT=30";
+        assert_eq!(
+            summary(Locale::En, weekly, tuesday).unwrap(),
+            "every Tuesday, 30 times"
+        );
+        assert_eq!(
+            summary(Locale::Ko, weekly, tuesday).unwrap(),
+            "매주 화요일, 30회"
+        );
+        assert_eq!(
+            summary(Locale::Ja, weekly, tuesday).unwrap(),
+            "毎週火曜日、30回"
+        );
+        let fortnightly = "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH;UNTIL=2026-11-30";
+        let monday = "2026-09-07T16:00:00";
+        assert_eq!(
+            summary(Locale::Ko, fortnightly, monday).unwrap(),
+            "2주마다 월요일, 목요일, 2026년 11월 30일까지"
+        );
+        assert_eq!(
+            summary(Locale::Ja, fortnightly, monday).unwrap(),
+            "2週間ごとの月曜日・木曜日、2026年11月30日まで"
+        );
+        // The weekday of a weekly rule without BYDAY is the start's.
+        assert_eq!(
+            summary(Locale::Ko, "FREQ=WEEKLY", "2026-02-04T19:00:00").unwrap(),
+            "매주 수요일"
+        );
+        assert_eq!(
+            summary(Locale::Ko, "FREQ=DAILY;COUNT=14", tuesday).unwrap(),
+            "매일, 14회"
+        );
+        assert_eq!(
+            summary(Locale::Ja, "FREQ=DAILY;INTERVAL=3", tuesday).unwrap(),
+            "3日ごと"
+        );
+        assert_eq!(
+            summary(Locale::Ko, "FREQ=MONTHLY;UNTIL=20261231T120000Z", tuesday).unwrap(),
+            "매월 6일, 2026년 12월 31일 12:00 UTC까지"
+        );
+        assert_eq!(
+            summary(Locale::Ja, "FREQ=MONTHLY;INTERVAL=2;COUNT=1", tuesday).unwrap(),
+            "2か月ごとの6日、1回"
+        );
+        assert_eq!(
+            summary(
+                Locale::Ko,
+                "FREQ=YEARLY;UNTIL=2035-07-04",
+                "2026-07-04T00:00:00"
+            )
+            .unwrap(),
+            "매년 7월 4일, 2035년 7월 4일까지"
+        );
+        assert_eq!(
+            summary(
+                Locale::Ja,
+                "FREQ=YEARLY;UNTIL=2035-07-04T09:00:00",
+                "2026-07-04T09:00:00"
+            )
+            .unwrap(),
+            "毎年7月4日、2035年7月4日 09:00まで"
+        );
+    }
+
+    #[test]
+    fn other_rules_are_left_to_english() {
+        for rule in [
+            "FREQ=MONTHLY;BYDAY=-1FR",
+            "FREQ=MONTHLY;BYMONTHDAY=31",
+            "FREQ=YEARLY;BYMONTH=3",
+            "FREQ=DAILY;BYDAY=TU",
+            "FREQ=HOURLY;COUNT=3",
+            "FREQ=DAILY;BYHOUR=9,17",
+            "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+        ] {
+            assert_eq!(
+                summary(Locale::Ko, rule, "2026-01-30T09:00:00"),
+                None,
+                "{rule}"
+            );
+            assert_eq!(
+                summary(Locale::Ja, rule, "2026-01-30T09:00:00"),
+                None,
+                "{rule}"
+            );
+            assert!(summary(Locale::En, rule, "2026-01-30T09:00:00").is_some());
+        }
     }
 }

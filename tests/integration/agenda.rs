@@ -157,3 +157,69 @@ fn the_default_zone_is_the_systems() {
         assert!(text.contains(&format!("Time zone: {zone}\n")), "{text}");
     }
 }
+
+fn repeating(args: &[&str]) -> String {
+    let output = calfeed()
+        .arg("agenda")
+        .arg("--input")
+        .arg(fixture("valid/agenda-repeat.toml"))
+        .args(args)
+        .env_remove("CLICOLOR_FORCE")
+        .output()
+        .expect("calfeed runs");
+    assert!(output.status.success(), "{}", stderr(&output));
+    stdout(&output)
+}
+
+/// A weekly briefing across the change of 8 March, skipped on 3 March, moved on 17 March and
+/// cancelled on 24 March; an open-ended rule in Paris, whose clocks change on 29 March.
+#[test]
+fn agenda_lists_each_occurrence_across_the_dst_change() {
+    let text = repeating(&[
+        "--tz",
+        "America/New_York",
+        "--from",
+        "2026-02-20",
+        "--to",
+        "2026-04-05",
+    ]);
+    insta::assert_snapshot!("agenda-repeat-new-york", text);
+}
+
+#[test]
+fn agenda_says_the_rule_in_korean() {
+    let text = repeating(&[
+        "--tz",
+        "Asia/Seoul",
+        "--lang",
+        "ko",
+        "--from",
+        "2026-03-14",
+        "--to",
+        "2026-03-25",
+    ]);
+    insta::assert_snapshot!("agenda-repeat-seoul-korean", text);
+}
+
+/// With --from alone, rules that go on stop a year later; events that do not repeat do not.
+#[test]
+fn open_ended_rules_stop_a_year_after_from() {
+    let text = repeating(&["--tz", "UTC", "--from", "2026-03-01"]);
+    assert!(text.contains("\nFebruary 2027\n"), "{text}");
+    assert!(!text.contains("March 2027"), "{text}");
+    assert_eq!(text.matches("Spring holiday").count(), 1, "{text}");
+    // Every Wednesday from 4 March 2026 to 24 February 2027.
+    assert_eq!(text.matches("Choir rehearsal").count(), 52, "{text}");
+    // COUNT=30 from 24 February, one skipped, the first before --from.
+    assert_eq!(text.matches("Weekly briefing").count(), 28, "{text}");
+}
+
+/// Without a range, a rule that goes on is listed as on the page: a bounded number of
+/// occurrences around today.
+#[test]
+fn without_a_range_open_ended_rules_are_bounded() {
+    let text = repeating(&["--tz", "UTC"]);
+    let choir = text.matches("Choir rehearsal").count();
+    assert!((1..=71).contains(&choir), "{choir}\n{text}");
+    assert!(text.contains("Repeats: every Wednesday"), "{text}");
+}

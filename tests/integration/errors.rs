@@ -113,6 +113,7 @@ invalid! {
     repeat_not_for_freq => "repeat-not-for-freq",
     repeat_numbered_weekly => "repeat-numbered-weekly",
     repeat_override_errors => "repeat-override-errors",
+    repeat_override_stamp => "repeat-override-stamp",
     repeat_override_without_repeat => "repeat-override-without-repeat",
     repeat_repeated_hour => "repeat-repeated-hour",
     repeat_skip_not_an_occurrence => "repeat-skip-not-an-occurrence",

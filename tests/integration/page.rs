@@ -205,3 +205,36 @@ fn feeds_only_writes_no_page_and_removes_an_earlier_one() {
     );
     assert!(files(&w.out.join("events")).is_empty());
 }
+
+/// Built on 2026-01-01: a repeating event is listed once per occurrence up to a year ahead, each
+/// with its rule and the series' one-event file.
+#[test]
+fn the_page_lists_the_occurrences_of_repeating_events() {
+    let out = tempfile::tempdir().unwrap();
+    build(&fixture("valid/agenda-repeat.toml"), out.path());
+    let html = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    let count = |id: &str| {
+        html.matches(&format!("data-uid=\"{id}@example.org\""))
+            .count()
+    };
+    // 30 times, once skipped.
+    assert_eq!(count("briefing"), 29);
+    // Every Wednesday of 2026 from 4 February.
+    assert_eq!(count("choir"), 48);
+    assert_eq!(count("holiday"), 1);
+    assert_eq!(count("launch"), 1);
+    assert_eq!(html.matches("data-occurrence=").count(), 29 + 48 + 1);
+    assert!(
+        html.contains("data-uid=\"briefing@example.org\" data-occurrence=\"2026-03-17T13:00:00Z\"")
+    );
+    assert!(!html.contains("data-occurrence=\"2026-03-03T14:00:00Z\""));
+    assert!(html.contains("data-uid=\"holiday@example.org\" data-occurrence=\"2026-03-20\""));
+    assert_eq!(html.matches("every Tuesday, 30 times").count(), 29);
+    assert_eq!(
+        html.matches("href=\"events&#x2f;choir.ics\"").count(),
+        48,
+        "{html}"
+    );
+    // One file per event, not per occurrence.
+    assert!(out.path().join("events/choir.ics").is_file());
+}
