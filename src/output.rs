@@ -242,18 +242,43 @@ pub fn build_with(
     let mut pages = Vec::new();
     if site {
         let previous = read_manifest(dir);
-        for file in crate::site::files(calendar, &feeds, stamp) {
-            let file = file?;
-            let target = dir.join(&file.path);
-            if file.path.ends_with(".html")
-                && !previous.contains(&file.path)
-                && target.exists()
-                && !crate::site::is_ours(&target)
-            {
-                return Err(OutputError::NotOurs { path: target });
+        // A page of the same name that calfeed did not write is not replaced.
+        let check_ours = |path: &str| {
+            let target = dir.join(path);
+            if !previous.contains(path) && target.exists() && !crate::site::is_ours(&target) {
+                Err(OutputError::NotOurs { path: target })
+            } else {
+                Ok(())
             }
+        };
+        for file in crate::site::event_files(calendar, &feeds) {
+            let file = file?;
             writer.add(&file.path, &file.bytes)?;
             pages.push(file.path);
+        }
+        // The pages do not need the events' iCalendar text: a large calendar's is freed first.
+        feeds.discard_prerendered();
+        let mut first = 0;
+        for language in crate::site::languages(calendar) {
+            let path = crate::site::page_path(calendar, language);
+            check_ours(&path)?;
+            let mut failed = None;
+            let written = writer.add_with(&path, |out| {
+                crate::site::write_page(calendar, &feeds, language, stamp, out)
+                    .map(drop)
+                    .map_err(|e| {
+                        let io = io::Error::other(e.to_string());
+                        failed = Some(e);
+                        io
+                    })
+            });
+            if let Some(source) = failed {
+                return Err(crate::site::SiteError::Page { path, source }.into());
+            }
+            written?;
+            // Pages are listed before the one-event files.
+            pages.insert(first, path);
+            first += 1;
         }
     }
     let committed = writer.commit()?;

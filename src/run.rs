@@ -140,7 +140,8 @@ pub enum Error {
 pub struct Source {
     /// The events file.
     pub path: PathBuf,
-    /// Its text, for showing the lines the warnings point at.
+    /// Its text, for showing the lines the warnings point at; empty when there are none, so
+    /// that a large file is not held through the build for nothing.
     pub text: String,
     /// Problems that do not stop a build, in file order.
     pub warnings: Vec<Diagnostic>,
@@ -217,10 +218,15 @@ fn read(options: &Options) -> Result<(load::Loaded, Source), Error> {
         today: options.today,
     };
     let (mut loaded, text) = load::from_file_with(&options.input, load_options)?;
+    let warnings = std::mem::take(&mut loaded.warnings);
     let source = Source {
         path: options.input.clone(),
-        text,
-        warnings: std::mem::take(&mut loaded.warnings),
+        text: if warnings.is_empty() {
+            String::new()
+        } else {
+            text
+        },
+        warnings,
     };
     if options.deny_warnings && !source.warnings.is_empty() {
         return Err(Error::Warnings { input: source });

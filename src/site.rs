@@ -111,34 +111,19 @@ pub fn event_path(event: &Event) -> String {
     format!("{EVENTS_DIR}/{}.ics", event.id)
 }
 
-/// Every page and every one-event file of the calendar, made one at a time as the iterator is
-/// read, so that a large calendar never holds them all in memory.
-///
-/// `now` decides which events the page lists as upcoming before its script runs (the script
-/// decides again with the viewer's clock).
-pub fn files<'a>(
+/// Every one-event file of the calendar, made one at a time as the iterator is read, so that a
+/// large calendar never holds them all in memory. The pages are written by [`write_page`].
+pub fn event_files<'a>(
     calendar: &'a Calendar,
     prepared: &'a Feeds<'a>,
-    now: DateTime<Utc>,
 ) -> impl Iterator<Item = Result<SiteFile, SiteError>> + 'a {
-    let pages = languages(calendar).into_iter().map(move |language| {
-        let path = page_path(calendar, language);
-        match page(calendar, prepared, language, now) {
-            Ok(html) => Ok(SiteFile {
-                path,
-                bytes: html.into_bytes(),
-            }),
-            Err(source) => Err(SiteError::Page { path, source }),
-        }
-    });
-    let events = prepared.all().events.into_iter().map(move |event| {
+    prepared.all().events.into_iter().map(move |event| {
         let path = event_path(event);
         match event_file(calendar, prepared, event) {
             Ok(bytes) => Ok(SiteFile { path, bytes }),
             Err(source) => Err(SiteError::Event { path, source }),
         }
-    });
-    pages.chain(events)
+    })
 }
 
 /// A complete calendar holding only `event`, with its `VTIMEZONE`: the same `VEVENT` bytes as in
@@ -222,8 +207,16 @@ struct PageContext<'a> {
     languages: Vec<LanguageLink>,
     published: bool,
     feeds: Vec<FeedContext>,
-    upcoming: Vec<Month>,
-    past: Vec<Month>,
+    /// Each month's part of the agenda, already made (see [`months_html`]).
+    upcoming: Vec<minijinja::Value>,
+    past: Vec<minijinja::Value>,
+}
+
+/// The context of `month.html`.
+#[derive(Serialize)]
+struct MonthContext {
+    m: Month,
+    t: &'static Words,
 }
 
 #[derive(Serialize)]
@@ -281,13 +274,31 @@ struct EventContext {
     zone_text: String,
 }
 
-/// Renders the page in `language`.
+/// Renders the page in `language` (see [`write_page`]).
 pub fn page(
     calendar: &Calendar,
     prepared: &Feeds<'_>,
     language: &str,
     now: DateTime<Utc>,
 ) -> Result<String, minijinja::Error> {
+    let html = write_page(calendar, prepared, language, now, Vec::new())?;
+    // The templates and every value put into them are UTF-8.
+    String::from_utf8(html).map_err(|_| {
+        minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "the page is not UTF-8")
+    })
+}
+
+/// Writes the page in `language` to `out`, as it is made.
+///
+/// `now` decides which events the page lists as upcoming before its script runs (the script
+/// decides again with the viewer's clock).
+pub fn write_page<W: io::Write>(
+    calendar: &Calendar,
+    prepared: &Feeds<'_>,
+    language: &str,
+    now: DateTime<Utc>,
+    mut out: W,
+) -> Result<W, minijinja::Error> {
     let default = calendar.language.as_str();
     let locale = Locale::for_tag(language);
     let words = locale.words();
@@ -334,19 +345,21 @@ pub fn page(
         .flat_map(|event| occurrences::listed(event, now))
         .collect();
     occurrences::sort(&mut listed);
-    let mut upcoming: Vec<(&Event, EventContext)> = Vec::new();
+    let mut upcoming: Vec<&Occurrence<'_>> = Vec::new();
     let mut past = Vec::new();
     for occurrence in &listed {
-        let event: &Event = &occurrence.event;
-        let context = event_context(calendar, occurrence, language, locale);
-        if is_past(event, now) {
-            past.push((event, context));
+        if is_past(&occurrence.event, now) {
+            past.push(occurrence);
         } else {
-            upcoming.push((event, context));
+            upcoming.push(occurrence);
         }
     }
     past.reverse();
 
+    let env = environment()?;
+    let month = |occurrences: &[&Occurrence<'_>]| {
+        month_context(calendar, occurrences, language, locale)
+    };
     let context = PageContext {
         lang: language,
         t: words,
@@ -358,12 +371,66 @@ pub fn page(
         languages,
         published: calendar.url.is_some(),
         feeds,
-        upcoming: by_month(upcoming, locale),
-        past: by_month(past, locale),
+        upcoming: months_html(&env, &upcoming, words, month)?,
+        past: months_html(&env, &past, words, month)?,
     };
-    environment()?
-        .get_template("index.html")?
-        .render(minijinja::value::Serde(&context))
+    env.get_template("index.html")?
+        .render_captured_to(minijinja::value::Serde(&context), &mut out)?;
+    Ok(out)
+}
+
+/// The agenda's month sections for `occurrences` (in the order listed), each made from
+/// `month.html` on its own, on all cores: a large calendar's page is made in parallel and never
+/// holds more than a few months' details at once.
+fn months_html<'o>(
+    env: &Environment<'static>,
+    occurrences: &[&'o Occurrence<'o>],
+    words: &'static Words,
+    month: impl Fn(&[&'o Occurrence<'o>]) -> Month + Sync,
+) -> Result<Vec<minijinja::Value>, minijinja::Error> {
+    use rayon::prelude::*;
+    let template = env.get_template("month.html")?;
+    let render = |group: &[&'o Occurrence<'o>]| {
+        template
+            .render(minijinja::value::Serde(&MonthContext {
+                m: month(group),
+                t: words,
+            }))
+            .map(minijinja::Value::from_safe_string)
+    };
+    let groups: Vec<&[&Occurrence<'_>]> = occurrences
+        .chunk_by(|a, b| month_of(&a.event) == month_of(&b.event))
+        .collect();
+    // A small page is made before other threads would have started.
+    if occurrences.len() > 512 {
+        groups.into_par_iter().map(render).collect()
+    } else {
+        groups.into_iter().map(render).collect()
+    }
+}
+
+/// The year and month of an event's first day, on its own wall clock.
+fn month_of(event: &Event) -> (i32, u32) {
+    let day = first_day(event);
+    (day.year(), day.month())
+}
+
+/// One month of the agenda: `occurrences` all start in it.
+fn month_context(
+    calendar: &Calendar,
+    occurrences: &[&Occurrence<'_>],
+    language: &str,
+    locale: Locale,
+) -> Month {
+    let (year, month) = occurrences.first().map_or((0, 1), |o| month_of(&o.event));
+    Month {
+        key: format!("{year:04}-{month:02}"),
+        label: locale.month(year, month),
+        events: occurrences
+            .iter()
+            .map(|o| event_context(calendar, o, language, locale))
+            .collect(),
+    }
 }
 
 fn environment() -> Result<Environment<'static>, minijinja::Error> {
@@ -396,23 +463,6 @@ pub fn first_day(event: &Event) -> NaiveDate {
         When::AllDay { first, .. } => first,
         When::Timed { start, .. } => wall(start.utc, event.timezone).date(),
     }
-}
-
-fn by_month(events: Vec<(&Event, EventContext)>, locale: Locale) -> Vec<Month> {
-    let mut months: Vec<Month> = Vec::new();
-    for (event, context) in events {
-        let day = first_day(event);
-        let key = format!("{:04}-{:02}", day.year(), day.month());
-        match months.last_mut() {
-            Some(month) if month.key == key => month.events.push(context),
-            _ => months.push(Month {
-                label: locale.month(day.year(), day.month()),
-                key,
-                events: vec![context],
-            }),
-        }
-    }
-    months
 }
 
 /// The status word shown beside a title; none for confirmed events.
