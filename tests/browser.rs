@@ -1,7 +1,8 @@
 //! The subscribe page in a real browser: Debian's `chromium`, headless, with its clock in
 //! different time zones (`TZ`). The page's script must show each timed event on the viewer's
 //! clock, keep the event's own local time beside it, sort upcoming and past events by the
-//! browser's clock, and load nothing from another host.
+//! browser's clock, list each occurrence of a repeating event with its rule, and load nothing
+//! from another host.
 //!
 //! These tests need `chromium` (set `CHROMIUM` to use another binary), so a plain `cargo test`
 //! ignores them; `scripts/test.sh` installs it with `scripts/setup-browser.sh` and runs them.
@@ -20,7 +21,8 @@ static REPEAT_SITE: LazyLock<tempfile::TempDir> =
 
 /// Builds `tests/fixtures/valid/{fixture}` into a new folder. The build time, which decides
 /// what the page lists (upcoming or past, and which occurrences of a repeating event), is fixed
-/// by `SOURCE_DATE_EPOCH`; `CALFEED_TODAY` is fixed too, so that nothing depends on the clock.
+/// by `SOURCE_DATE_EPOCH`. `CALFEED_TODAY`, which only dates the check on plans, is fixed too, so
+/// that the build does not depend on the clock.
 fn build(fixture: &str, source_date_epoch: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_calfeed"))
@@ -712,6 +714,43 @@ fn repeating_event_in_los_angeles() {
             .contains("Tue, Nov 3, 2026, 08:00 – 09:00 America/Los_Angeles"),
         "{shown:?}"
     );
+}
+
+/// In New York each occurrence is shown once, as the page wrote it, with the offset of its own
+/// date: UTC-4 in October, UTC-5 in November.
+#[test]
+#[ignore = "needs Debian's chromium: run scripts/test.sh"]
+fn repeating_event_in_new_york_is_shown_once() {
+    let run = open_laid_out(&REPEAT_SITE.path().join("index.html"), "America/New_York");
+    let shown = occurrences(&run.dom, "weekly");
+    let expected = [
+        (
+            "2026-10-20T13:00:00Z",
+            "Tue 20 Oct 2026, 09:00 – 10:00 America/New_York (UTC-04:00)",
+        ),
+        (
+            "2026-10-27T13:00:00Z",
+            "Tue 27 Oct 2026, 09:00 – 10:00 America/New_York (UTC-04:00)",
+        ),
+        (
+            "2026-11-03T14:00:00Z",
+            "Tue 3 Nov 2026, 11:00 – 12:00 America/New_York (UTC-05:00)",
+        ),
+        (
+            "2026-11-17T14:00:00Z",
+            "Tue 17 Nov 2026, 09:00 – 10:00 America/New_York (UTC-05:00)",
+        ),
+        (
+            "2026-11-24T14:00:00Z",
+            "Tue 24 Nov 2026, 09:00 – 10:00 America/New_York (UTC-05:00)",
+        ),
+    ];
+    assert_eq!(shown.len(), expected.len(), "{shown:?}");
+    for (occurrence, when) in expected {
+        let s = shown.iter().find(|s| s.occurrence == occurrence).unwrap();
+        assert!(s.text.contains(when), "{s:?}");
+        assert!(!s.text.contains("local time"), "{s:?}");
+    }
 }
 
 /// Built on 5 November, the page lists 17 and 24 November as upcoming; the browser's clock
