@@ -1,7 +1,8 @@
 //! The subscribe page in a real browser: Debian's `chromium`, headless, with its clock in
 //! different time zones (`TZ`). The page's script must show each timed event on the viewer's
 //! clock, keep the event's own local time beside it, sort upcoming and past events by the
-//! browser's clock, and load nothing from another host.
+//! browser's clock, list each occurrence of a repeating event with its rule, and load nothing
+//! from another host.
 //!
 //! These tests need `chromium` (set `CHROMIUM` to use another binary), so a plain `cargo test`
 //! ignores them; `scripts/test.sh` installs it with `scripts/setup-browser.sh` and runs them.
@@ -10,16 +11,28 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::LazyLock;
 
-/// The example page, built once from `tests/fixtures/valid/page.toml`.
-static SITE: LazyLock<tempfile::TempDir> = LazyLock::new(|| {
+/// The example page, built once from `tests/fixtures/valid/page.toml` on 2026-01-01.
+static SITE: LazyLock<tempfile::TempDir> = LazyLock::new(|| build("page.toml", "1767225600"));
+
+/// The page with a repeating event, built once from `tests/fixtures/valid/page-repeat.toml` on
+/// 2026-11-05 00:00 UTC (1793836800), in the middle of the series.
+static REPEAT_SITE: LazyLock<tempfile::TempDir> =
+    LazyLock::new(|| build("page-repeat.toml", "1793836800"));
+
+/// Builds `tests/fixtures/valid/{fixture}` into a new folder. The build time, which decides
+/// what the page lists (upcoming or past, and which occurrences of a repeating event), is fixed
+/// by `SOURCE_DATE_EPOCH`. `CALFEED_TODAY`, which only dates the check on plans, is fixed too, so
+/// that the build does not depend on the clock.
+fn build(fixture: &str, source_date_epoch: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_calfeed"))
         .arg("build")
         .arg("--input")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid/page.toml"))
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/valid/{fixture}")))
         .arg("--out")
         .arg(dir.path())
-        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .env("SOURCE_DATE_EPOCH", source_date_epoch)
+        .env("CALFEED_TODAY", "2026-12-03")
         .output()
         .expect("calfeed runs");
     assert!(
@@ -28,7 +41,7 @@ static SITE: LazyLock<tempfile::TempDir> = LazyLock::new(|| {
         String::from_utf8_lossy(&output.stderr)
     );
     dir
-});
+}
 
 fn page(name: &str) -> PathBuf {
     SITE.path().join(name)
@@ -416,5 +429,387 @@ fn the_request_check_sees_requests() {
         run.page_requests
             .iter()
             .any(|u| u == "https://cdn.example.com/b.png")
+    );
+}
+
+/// Opens `file` as [`open`] does, after the page's script ran, with each event element's
+/// `innerText` (the text as laid out: nothing that is hidden) copied into its
+/// `data-inner-text` attribute. The page is copied beside itself with one more script at the
+/// end, so that its links stay relative to the same folder.
+fn open_laid_out(file: &Path, zone: &str) -> Run {
+    let html = std::fs::read_to_string(file).unwrap();
+    let probe = "<script>document.querySelectorAll(\"li[data-uid]\").forEach(function (li) { \
+                 li.setAttribute(\"data-inner-text\", li.innerText); });</script>\n</body>";
+    assert_eq!(html.matches("</body>").count(), 1);
+    let copy = tempfile::Builder::new()
+        .prefix("probe-")
+        .suffix(".html")
+        .tempfile_in(file.parent().unwrap())
+        .unwrap();
+    std::fs::write(copy.path(), html.replace("</body>", probe)).unwrap();
+    open(copy.path(), zone)
+}
+
+/// One occurrence of a repeating event as the browser shows it.
+#[derive(Debug)]
+struct Shown {
+    /// `data-occurrence`: which occurrence of the rule it is.
+    occurrence: String,
+    /// The `datetime` of its start.
+    start: String,
+    /// Its visible text (`innerText`), white space collapsed.
+    text: String,
+    /// Where its "add this event" link points.
+    file: String,
+    /// Whether the page's script put it among the past events.
+    past: bool,
+}
+
+/// The value of the attribute `name` in the start tag `tag`, entities decoded.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let marker = format!(" {name}=\"");
+    let start = tag.find(&marker)? + marker.len();
+    let length = tag[start..].find('"').expect("a closed attribute");
+    Some(visible(&tag[start..start + length]))
+}
+
+/// The start tag that begins at the first occurrence of `marker`, up to its `>` outside the
+/// attributes' quotes.
+fn start_tag<'a>(html: &'a str, marker: &str) -> &'a str {
+    let start = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("no {marker} in {html}"));
+    let mut quoted = false;
+    for (i, c) in html[start..].char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '>' if !quoted => return &html[start..=start + i],
+            _ => {}
+        }
+    }
+    panic!("{marker} is not closed")
+}
+
+/// Every element of the event with this id, in the order of the page, from a DOM read with
+/// [`open_laid_out`].
+fn occurrences(dom: &str, id: &str) -> Vec<Shown> {
+    let marker = format!("data-uid=\"{id}@page.example.org\"");
+    let past = dom.find("id=\"past\"").expect("a past section");
+    let mut shown = Vec::new();
+    let mut from = 0;
+    while let Some(at) = dom[from..].find(&marker) {
+        let at = from + at;
+        let open = dom[..at].rfind("<li ").expect("an event element");
+        let element = block(&dom[open..], "<li ", "</li>");
+        let tag = start_tag(element, "<li ");
+        let time = start_tag(element, "<time ");
+        let link = start_tag(block(element, "<p class=\"file\">", "</p>"), "<a ");
+        shown.push(Shown {
+            occurrence: attribute(tag, "data-occurrence").expect("data-occurrence"),
+            start: attribute(time, "datetime").expect("a start"),
+            text: attribute(tag, "data-inner-text").expect("laid out by open_laid_out"),
+            file: attribute(link, "href").expect("a link"),
+            past: open > past,
+        });
+        from = open + element.len();
+    }
+    shown
+}
+
+/// What the weekly event of `page-repeat.toml` must show: every Tuesday at 09:00 in New York
+/// from 2026-10-20, 6 times, without 10 November, and 3 November moved to 11:00.
+///
+/// The instants are worked out by hand, not by calfeed or the browser: New York is on summer
+/// time (EDT, UTC-4) until 2026-11-01 06:00 UTC and on winter time (EST, UTC-5) after it, so
+/// 09:00 is 13:00 UTC in October and 14:00 UTC in November.
+/// Each entry: the occurrence (its original start in UTC, what `data-occurrence` names), its
+/// start in UTC as it takes place, and its title.
+const WEEKLY: [(&str, &str, &str); 5] = [
+    (
+        "2026-10-20T13:00:00Z",
+        "2026-10-20T13:00:00Z",
+        "Weekly call",
+    ),
+    (
+        "2026-10-27T13:00:00Z",
+        "2026-10-27T13:00:00Z",
+        "Weekly call",
+    ),
+    // Moved from 09:00 to 11:00 EST: 16:00 UTC.
+    (
+        "2026-11-03T14:00:00Z",
+        "2026-11-03T16:00:00Z",
+        "Weekly call, moved",
+    ),
+    // 2026-11-10T14:00:00Z is skipped.
+    (
+        "2026-11-17T14:00:00Z",
+        "2026-11-17T14:00:00Z",
+        "Weekly call",
+    ),
+    (
+        "2026-11-24T14:00:00Z",
+        "2026-11-24T14:00:00Z",
+        "Weekly call",
+    ),
+];
+
+/// The skipped occurrence, 2026-11-10 09:00 EST.
+const SKIPPED: &str = "2026-11-10T14:00:00Z";
+
+type Utc = chrono::DateTime<chrono::Utc>;
+
+fn instant(text: &str) -> Utc {
+    text.parse().unwrap()
+}
+
+/// The offset from UTC, in hours, of New York at `t`, by hand: EDT (-4) before 2026-11-01
+/// 06:00 UTC (02:00 EDT), EST (-5) after; every instant here is in autumn 2026.
+fn new_york(t: Utc) -> i32 {
+    if t < instant("2026-11-01T06:00:00Z") {
+        -4
+    } else {
+        -5
+    }
+}
+
+/// Los Angeles changes the same night at its own 02:00: PDT (-7) before 2026-11-01 09:00 UTC,
+/// PST (-8) after.
+fn los_angeles(t: Utc) -> i32 {
+    if t < instant("2026-11-01T09:00:00Z") {
+        -7
+    } else {
+        -8
+    }
+}
+
+/// Seoul has no summer time: always KST, UTC+9.
+fn seoul(_: Utc) -> i32 {
+    9
+}
+
+/// `start` to `end` on the clock `offset` hours from UTC, written as the page writes times in
+/// English ("Tue, Nov 17, 2026, 23:00 – Wed, Nov 18, 2026, 00:00"): the end's day only when it
+/// differs from the start's.
+fn range_on(start: Utc, end: Utc, offset: fn(Utc) -> i32) -> String {
+    let wall = |t: Utc| {
+        let zone = chrono::FixedOffset::east_opt(offset(t) * 3600).unwrap();
+        let local = t.with_timezone(&zone);
+        (
+            local.format("%a, %b %-d, %Y").to_string(),
+            local.format("%H:%M").to_string(),
+        )
+    };
+    let ((start_day, start_time), (end_day, end_time)) = (wall(start), wall(end));
+    if start_day == end_day {
+        format!("{start_day}, {start_time} – {end_time}")
+    } else {
+        format!("{start_day}, {start_time} – {end_day}, {end_time}")
+    }
+}
+
+/// The weekly event in a browser in `zone` (`offset` its UTC offset): exactly the expected
+/// occurrences, each on the viewer's clock and on New York's, with its rule and its file.
+fn check_weekly(zone: &str, offset: fn(Utc) -> i32) {
+    let run = open_laid_out(&REPEAT_SITE.path().join("index.html"), zone);
+    let shown = occurrences(&run.dom, "weekly");
+    let mut names: Vec<&str> = shown.iter().map(|s| s.occurrence.as_str()).collect();
+    names.sort_unstable();
+    let expected: Vec<&str> = WEEKLY.iter().map(|w| w.0).collect();
+    assert_eq!(names, expected, "{zone}: the occurrences listed");
+    assert!(
+        !run.dom.contains(SKIPPED),
+        "{zone}: the skipped one is listed"
+    );
+    for (occurrence, start, title) in WEEKLY {
+        let s = shown.iter().find(|s| s.occurrence == occurrence).unwrap();
+        let start = instant(start);
+        let end = start + chrono::Duration::hours(1);
+        assert_eq!(s.start, start.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+        for part in [
+            title.to_owned(),
+            format!("{} {zone}", range_on(start, end, offset)),
+            format!(
+                "local time: {} America/New_York",
+                range_on(start, end, new_york)
+            ),
+            "Repeats: every Tuesday, 6 times".to_owned(),
+            "Add this event (.ics)".to_owned(),
+        ] {
+            assert!(
+                s.text.contains(&part),
+                "{zone}, {occurrence}: expected {part:?} in {:?}",
+                s.text
+            );
+        }
+        // Only the occurrence moved says so.
+        assert_eq!(s.text.contains("moved"), title.ends_with("moved"), "{s:?}");
+        assert_eq!(s.file, "events/weekly.ics");
+    }
+    assert!(REPEAT_SITE.path().join("events/weekly.ics").is_file());
+}
+
+#[test]
+#[ignore = "needs Debian's chromium: run scripts/test.sh"]
+fn repeating_event_in_seoul() {
+    check_weekly("Asia/Seoul", seoul);
+    // Spelt out once, as a check on `range_on`: the moved occurrence is 16:00 UTC, 01:00 the
+    // next day in Seoul; 17 November 09:00 EST is 23:00 in Seoul, ending after midnight.
+    let run = open_laid_out(&REPEAT_SITE.path().join("index.html"), "Asia/Seoul");
+    let shown = occurrences(&run.dom, "weekly");
+    let text = |occurrence: &str| {
+        &shown
+            .iter()
+            .find(|s| s.occurrence == occurrence)
+            .unwrap()
+            .text
+    };
+    assert!(
+        text("2026-11-03T14:00:00Z").contains(
+            "Wed, Nov 4, 2026, 01:00 – 02:00 Asia/Seoul \
+             local time: Tue, Nov 3, 2026, 11:00 – 12:00 America/New_York"
+        ),
+        "{shown:?}"
+    );
+    assert!(
+        text("2026-11-17T14:00:00Z")
+            .contains("Tue, Nov 17, 2026, 23:00 – Wed, Nov 18, 2026, 00:00 Asia/Seoul"),
+        "{shown:?}"
+    );
+    assert!(
+        text("2026-10-20T13:00:00Z").contains("Tue, Oct 20, 2026, 22:00 – 23:00 Asia/Seoul"),
+        "{shown:?}"
+    );
+}
+
+#[test]
+#[ignore = "needs Debian's chromium: run scripts/test.sh"]
+fn repeating_event_in_los_angeles() {
+    check_weekly("America/Los_Angeles", los_angeles);
+    // Los Angeles changes its clocks the same night as New York: 06:00 on both sides of it.
+    let run = open_laid_out(
+        &REPEAT_SITE.path().join("index.html"),
+        "America/Los_Angeles",
+    );
+    let shown = occurrences(&run.dom, "weekly");
+    let text = |occurrence: &str| {
+        &shown
+            .iter()
+            .find(|s| s.occurrence == occurrence)
+            .unwrap()
+            .text
+    };
+    assert!(
+        text("2026-10-27T13:00:00Z")
+            .contains("Tue, Oct 27, 2026, 06:00 – 07:00 America/Los_Angeles"),
+        "{shown:?}"
+    );
+    assert!(
+        text("2026-11-24T14:00:00Z")
+            .contains("Tue, Nov 24, 2026, 06:00 – 07:00 America/Los_Angeles"),
+        "{shown:?}"
+    );
+    assert!(
+        text("2026-11-03T14:00:00Z")
+            .contains("Tue, Nov 3, 2026, 08:00 – 09:00 America/Los_Angeles"),
+        "{shown:?}"
+    );
+}
+
+/// In New York each occurrence is shown once, as the page wrote it, with the offset of its own
+/// date: UTC-4 in October, UTC-5 in November.
+#[test]
+#[ignore = "needs Debian's chromium: run scripts/test.sh"]
+fn repeating_event_in_new_york_is_shown_once() {
+    let run = open_laid_out(&REPEAT_SITE.path().join("index.html"), "America/New_York");
+    let shown = occurrences(&run.dom, "weekly");
+    let expected = [
+        (
+            "2026-10-20T13:00:00Z",
+            "Tue 20 Oct 2026, 09:00 – 10:00 America/New_York (UTC-04:00)",
+        ),
+        (
+            "2026-10-27T13:00:00Z",
+            "Tue 27 Oct 2026, 09:00 – 10:00 America/New_York (UTC-04:00)",
+        ),
+        (
+            "2026-11-03T14:00:00Z",
+            "Tue 3 Nov 2026, 11:00 – 12:00 America/New_York (UTC-05:00)",
+        ),
+        (
+            "2026-11-17T14:00:00Z",
+            "Tue 17 Nov 2026, 09:00 – 10:00 America/New_York (UTC-05:00)",
+        ),
+        (
+            "2026-11-24T14:00:00Z",
+            "Tue 24 Nov 2026, 09:00 – 10:00 America/New_York (UTC-05:00)",
+        ),
+    ];
+    assert_eq!(shown.len(), expected.len(), "{shown:?}");
+    for (occurrence, when) in expected {
+        let s = shown.iter().find(|s| s.occurrence == occurrence).unwrap();
+        assert!(s.text.contains(when), "{s:?}");
+        assert!(!s.text.contains("local time"), "{s:?}");
+    }
+}
+
+/// Built on 5 November, the page lists 17 and 24 November as upcoming; the browser's clock
+/// decides again for each occurrence.
+#[test]
+#[ignore = "needs Debian's chromium: run scripts/test.sh"]
+fn occurrences_are_upcoming_or_past_on_the_browsers_clock() {
+    let html = std::fs::read_to_string(REPEAT_SITE.path().join("index.html")).unwrap();
+    let static_past = html.find("id=\"past\"").unwrap();
+    for (occurrence, _, _) in WEEKLY {
+        let at = html
+            .find(&format!("data-occurrence=\"{occurrence}\""))
+            .unwrap();
+        assert_eq!(
+            at > static_past,
+            occurrence < "2026-11-05",
+            "without the script, {occurrence} is placed by the build time"
+        );
+    }
+    let run = open_laid_out(&REPEAT_SITE.path().join("index.html"), "UTC");
+    let shown = occurrences(&run.dom, "weekly");
+    let now = chrono::Utc::now();
+    for s in &shown {
+        let end = instant(&s.start) + chrono::Duration::hours(1);
+        assert_eq!(s.past, end <= now, "{s:?}");
+    }
+    // Upcoming ones soonest first, past ones latest first.
+    let (past, upcoming): (Vec<&Shown>, Vec<&Shown>) = shown.iter().partition(|s| s.past);
+    assert!(upcoming.windows(2).all(|w| w[0].start < w[1].start));
+    assert!(past.windows(2).all(|w| w[0].start > w[1].start));
+}
+
+#[test]
+#[ignore = "needs Debian's chromium: run scripts/test.sh"]
+fn repeating_event_in_korean() {
+    let run = open_laid_out(&REPEAT_SITE.path().join("index.ko.html"), "Asia/Seoul");
+    let shown = occurrences(&run.dom, "weekly");
+    let mut names: Vec<&str> = shown.iter().map(|s| s.occurrence.as_str()).collect();
+    names.sort_unstable();
+    assert_eq!(names, WEEKLY.map(|w| w.0));
+    for s in &shown {
+        assert!(s.text.contains("반복: 매주 화요일, 6회"), "{s:?}");
+        assert!(!s.text.contains("every Tuesday"), "{s:?}");
+        assert_eq!(s.file, "events/weekly.ics");
+    }
+    // The moved one, on Seoul's clock (16:00 UTC is 01:00 the next day, a Wednesday) and on
+    // New York's.
+    let moved = shown
+        .iter()
+        .find(|s| s.occurrence == "2026-11-03T14:00:00Z")
+        .unwrap();
+    assert!(
+        moved.text.contains("주간 회의 (변경)")
+            && moved
+                .text
+                .contains("2026년 11월 4일 (수), 01:00 – 02:00 Asia/Seoul")
+            && moved
+                .text
+                .contains("현지 시각: 2026년 11월 3일 (화), 11:00 – 12:00 America/New_York"),
+        "{moved:?}"
     );
 }
