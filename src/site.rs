@@ -357,9 +357,8 @@ pub fn write_page<W: io::Write>(
     past.reverse();
 
     let env = environment()?;
-    let month = |occurrences: &[&Occurrence<'_>]| {
-        month_context(calendar, occurrences, language, locale)
-    };
+    let month =
+        |occurrences: &[&Occurrence<'_>]| month_context(calendar, occurrences, language, locale);
     let context = PageContext {
         lang: language,
         t: words,
