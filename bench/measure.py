@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -28,6 +29,7 @@ sys.path.insert(0, str(HERE))
 import gen  # noqa: E402
 
 EPOCH = "1767225600"
+MAXRSS = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 
 
 @dataclass
@@ -74,16 +76,26 @@ def set_aside(out: Path, scratch: Path) -> None:
         out.rename(trash / f"{len(list(trash.iterdir()))}")
 
 
-def run_once(program: Program, source: Path, scratch: Path, sample: Sample) -> None:
+def run_once(program: Program, source: Path, scratch: Path, sample: Sample, direct: bool = False) -> None:
+    """Runs `program` once, under /usr/bin/time for its peak memory, or, `direct`ly, without it.
+
+    Peak memory is read by /usr/bin/time: a child forked from this (large) Python process would
+    report this process's memory as its own peak. Started directly, a program's wall time does
+    not include starting /usr/bin/time, which matters for runs of a few milliseconds; its peak
+    memory is then not known.
+    """
     out = scratch / "out"
     set_aside(out, scratch)
+    report = scratch / "time.txt"
+    argv = program.command(source, out)
+    if not direct:
+        argv = ["/usr/bin/time", "-v", "-o", str(report), *argv]
     env = dict(os.environ, SOURCE_DATE_EPOCH=EPOCH, **program.env)
     start = time.perf_counter()
-    child = subprocess.Popen(program.command(source, out), env=env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE)
+    child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     # Reading stderr to its end first: a child blocked on a full pipe would never exit.
     errors = child.stderr.read()
-    # The program's own CPU time and peak memory, from the kernel, with no other process timed.
+    # CPU time from the kernel, to the microsecond (/usr/bin/time's own is a few hundred µs).
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)
@@ -92,11 +104,12 @@ def run_once(program: Program, source: Path, scratch: Path, sample: Sample) -> N
         raise SystemExit(f"{program.name} failed on {source}:\n{errors.decode(errors='replace')}")
     sample.wall.append(wall)
     sample.cpu.append(usage.ru_utime + usage.ru_stime)
-    # ru_maxrss is in KiB on Linux.
-    sample.rss_kib.append(usage.ru_maxrss)
+    if not direct:
+        sample.rss_kib.append(int(MAXRSS.search(report.read_text()).group(1)))
 
 
-def measure(programs: list[Program], source: Path, runs: dict[str, int], scratch: Path) -> dict[str, Sample]:
+def measure(programs: list[Program], source: Path, runs: dict[str, int], scratch: Path,
+            direct: bool = False) -> dict[str, Sample]:
     """Runs every program `runs[name]` times, in rotating order, and returns the samples."""
     samples = {p.name: Sample() for p in programs}
     rounds = max(runs[p.name] for p in programs)
@@ -105,7 +118,7 @@ def measure(programs: list[Program], source: Path, runs: dict[str, int], scratch
         ran = []
         for p in order:
             if len(samples[p.name].wall) < runs[p.name]:
-                run_once(p, source, scratch, samples[p.name])
+                run_once(p, source, scratch, samples[p.name], direct)
                 ran.append(p.name)
         line = ", ".join(f"{n} {samples[n].wall[-1]:.3f}s" for n in ran)
         print(f"  round {r + 1}/{rounds}: {line}", flush=True)
@@ -246,7 +259,12 @@ def main() -> int:
         check = Program("calfeed check", [str(args.calfeed), "check", str(example)])
         build = Program("calfeed build", [str(args.calfeed), "build", "--input", str(example), "--out", "{out}"])
         print("the example events.toml:", flush=True)
-        real = measure([check, build], example, {check.name: 31, build.name: 31}, scratch)
+        real = measure([check, build], example, {check.name: 31, build.name: 31}, scratch, direct=True)
+        # Their peak memory, in one more run each under /usr/bin/time (not counted in the times).
+        for program in (check, build):
+            extra = Sample()
+            run_once(program, example, scratch, extra)
+            real[program.name].rss_kib = extra.rss_kib
 
     write_results(args, rows, growth_feeds, threads, real, peers)
     points = {}
@@ -302,7 +320,12 @@ def write_results(args, rows, growth_feeds, threads, real, peers) -> None:
                 f"| {s.cpu_seconds / floor.cpu_seconds:.2f}× | {s.mib / floor.mib:.2f}× {peer}"
             )
     first, last = rows[0], rows[-1]
-    per_event = (last[3]["calfeed build"].seconds - first[3]["calfeed build"].seconds) / (last[0] - first[0])
+    def per_event(name: str) -> float:
+        """Wall time per event added, between the smallest and the largest input."""
+        if last[0] == first[0]:
+            return float("nan")
+        return (last[3][name].seconds - first[3][name].seconds) / (last[0] - first[0])
+
     n, _, _, samples, _ = last
     full, feeds, floor = samples["calfeed build"], samples[FEEDS_ONLY], samples["toml floor"]
     # (target, measured by wall time, by CPU time or None, goal, whether the goal is a minimum)
@@ -340,8 +363,9 @@ def write_results(args, rows, growth_feeds, threads, real, peers) -> None:
         lines.append(f"| {label} | {wall:.2f}{unit} | {verdict(wall)} {by_cpu}")
     lines += [
         "",
-        f"Growth in events: {per_event * 1e6:.1f} µs of wall time per event between "
-        f"{first[0]:,} and {last[0]:,} events.",
+        f"Growth in events, between {first[0]:,} and {last[0]:,} events: "
+        f"{per_event('calfeed build') * 1e6:.1f} µs of wall time per event for the whole build, "
+        f"{per_event(FEEDS_ONLY) * 1e6:.1f} µs for the feeds alone.",
         "",
         "## Feeds (10,000 events)",
         "",
