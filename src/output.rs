@@ -258,8 +258,7 @@ pub fn build_with(
         }
         // The pages do not need the events' iCalendar text: a large calendar's is freed first.
         feeds.discard_prerendered();
-        let mut first = 0;
-        for language in crate::site::languages(calendar) {
+        for (place, language) in crate::site::languages(calendar).into_iter().enumerate() {
             let path = crate::site::page_path(calendar, language);
             check_ours(&path)?;
             let mut failed = None;
@@ -277,8 +276,7 @@ pub fn build_with(
             }
             written?;
             // Pages are listed before the one-event files.
-            pages.insert(first, path);
-            first += 1;
+            pages.insert(place, path);
         }
     }
     let committed = writer.commit()?;

@@ -1,8 +1,9 @@
 //! The subscribe page (`index.html`, and `index.<lang>.html` for the other feed languages) and
 //! the one-event files (`events/<id>.ics`).
 //!
-//! Everything here is data: [`files`] returns each output's path, relative to the output folder,
-//! and bytes; [`crate::output`] puts them in place with the feeds. The page is rendered with
+//! Nothing here touches the output folder: [`write_page`] writes a page to any writer and
+//! [`event_files`] returns each one-event file's path, relative to the output folder, and bytes;
+//! [`crate::output`] puts them in place with the feeds. The page is rendered with
 //! minijinja from the templates in `templates/`, which escapes every value as HTML. It loads
 //! nothing from anywhere: its style and script are inline, and its links are built from
 //! `calendar.url` (relative when the calendar has none).
