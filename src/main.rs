@@ -334,5 +334,6 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// A faster allocator than the system's for the many small allocations of a large build.
+#[cfg(not(target_env = "musl"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
