@@ -164,6 +164,23 @@ fn first_lines(path: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(&start).into_owned())
 }
 
+/// The zone `name` read from its own file in `dir`, for a copy read on demand.
+fn read_zone_file(dir: &Path, name: &str) -> Option<jiff::tz::TimeZone> {
+    // Only names of the form `Area/City`: nothing that could leave the folder.
+    let plain = name.split('/').all(|part| {
+        !part.is_empty()
+            && !part.starts_with('.')
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'.'))
+    });
+    if !plain || !is_zone_name(name) {
+        return None;
+    }
+    let bytes = std::fs::read(dir.join(name)).ok()?;
+    jiff::tz::TimeZone::tzif(name, &bytes).ok()
+}
+
 /// Orders releases: `2025b` < `2026a` < `2026f` < `2026aa`.
 fn release_key(release: &str) -> Option<(u32, usize, &str)> {
     let year: u32 = release.get(..4)?.parse().ok()?;
@@ -362,41 +379,21 @@ impl Tzdb {
 
     /// The zone named exactly `name`.
     pub fn zone(&self, name: &str) -> Option<Zone> {
-        if let Some(dir) = &self.on_demand {
-            return self.zone_from_file(dir, name);
-        }
-        let i = self.names.binary_search(&name).ok()?;
-        let name = self.names[i];
         let mut zones = self.zones.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(zone) = zones.get(name) {
             return Some(*zone);
         }
-        let tz = self.db.get(name).ok()?;
-        let zone = Zone::new(Box::leak(Box::new(ZoneData { name, tz })));
-        zones.insert(name, zone);
-        Some(zone)
-    }
-
-    /// The zone `name` read from its own file in `dir`, for a copy read on demand.
-    fn zone_from_file(&self, dir: &Path, name: &str) -> Option<Zone> {
-        let mut zones = self.zones.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(zone) = zones.get(name) {
-            return Some(*zone);
-        }
-        // Only names of the form `Area/City`: nothing that could leave the folder.
-        let plain = name.split('/').all(|part| {
-            !part.is_empty()
-                && !part.starts_with('.')
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+' | b'.'))
-        });
-        if !plain || !is_zone_name(name) {
-            return None;
-        }
-        let bytes = std::fs::read(dir.join(name)).ok()?;
-        let tz = jiff::tz::TimeZone::tzif(name, &bytes).ok()?;
-        let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
+        let (name, tz) = match &self.on_demand {
+            Some(dir) => {
+                let tz = read_zone_file(dir, name)?;
+                let name: &'static str = Box::leak(name.to_owned().into_boxed_str());
+                (name, tz)
+            }
+            None => {
+                let name = self.names[self.names.binary_search(&name).ok()?];
+                (name, self.db.get(name).ok()?)
+            }
+        };
         let zone = Zone::new(Box::leak(Box::new(ZoneData { name, tz })));
         zones.insert(name, zone);
         Some(zone)
