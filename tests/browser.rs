@@ -465,6 +465,13 @@ struct Shown {
     past: bool,
 }
 
+/// The element of `occurrence` (its `data-occurrence`) among those shown.
+fn find_shown<'a>(list: &'a [Shown], occurrence: &str) -> &'a Shown {
+    list.iter()
+        .find(|s| s.occurrence == occurrence)
+        .unwrap_or_else(|| panic!("{occurrence} is not shown: {list:?}"))
+}
+
 /// The value of the attribute `name` in the start tag `tag`, entities decoded.
 fn attribute(tag: &str, name: &str) -> Option<String> {
     let marker = format!(" {name}=\"");
@@ -622,7 +629,7 @@ fn check_weekly(zone: &str, offset: fn(Utc) -> i32) {
         "{zone}: the skipped one is listed"
     );
     for (occurrence, start, title) in WEEKLY {
-        let s = shown.iter().find(|s| s.occurrence == occurrence).unwrap();
+        let s = find_shown(&shown, occurrence);
         let start = instant(start);
         let end = start + chrono::Duration::hours(1);
         assert_eq!(s.start, start.format("%Y-%m-%dT%H:%M:%SZ").to_string());
@@ -657,13 +664,7 @@ fn repeating_event_in_seoul() {
     // next day in Seoul; 17 November 09:00 EST is 23:00 in Seoul, ending after midnight.
     let run = open_laid_out(&REPEAT_SITE.path().join("index.html"), "Asia/Seoul");
     let shown = occurrences(&run.dom, "weekly");
-    let text = |occurrence: &str| {
-        &shown
-            .iter()
-            .find(|s| s.occurrence == occurrence)
-            .unwrap()
-            .text
-    };
+    let text = |occurrence: &str| &find_shown(&shown, occurrence).text;
     assert!(
         text("2026-11-03T14:00:00Z").contains(
             "Wed, Nov 4, 2026, 01:00 – 02:00 Asia/Seoul \
@@ -692,13 +693,7 @@ fn repeating_event_in_los_angeles() {
         "America/Los_Angeles",
     );
     let shown = occurrences(&run.dom, "weekly");
-    let text = |occurrence: &str| {
-        &shown
-            .iter()
-            .find(|s| s.occurrence == occurrence)
-            .unwrap()
-            .text
-    };
+    let text = |occurrence: &str| &find_shown(&shown, occurrence).text;
     assert!(
         text("2026-10-27T13:00:00Z")
             .contains("Tue, Oct 27, 2026, 06:00 – 07:00 America/Los_Angeles"),
@@ -747,7 +742,7 @@ fn repeating_event_in_new_york_is_shown_once() {
     ];
     assert_eq!(shown.len(), expected.len(), "{shown:?}");
     for (occurrence, when) in expected {
-        let s = shown.iter().find(|s| s.occurrence == occurrence).unwrap();
+        let s = find_shown(&shown, occurrence);
         assert!(s.text.contains(when), "{s:?}");
         assert!(!s.text.contains("local time"), "{s:?}");
     }
@@ -798,10 +793,7 @@ fn repeating_event_in_korean() {
     }
     // The moved one, on Seoul's clock (16:00 UTC is 01:00 the next day, a Wednesday) and on
     // New York's.
-    let moved = shown
-        .iter()
-        .find(|s| s.occurrence == "2026-11-03T14:00:00Z")
-        .unwrap();
+    let moved = find_shown(&shown, "2026-11-03T14:00:00Z");
     assert!(
         moved.text.contains("주간 회의 (변경)")
             && moved

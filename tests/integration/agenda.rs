@@ -4,10 +4,15 @@
 use crate::common::{calfeed, fixture, stderr, stdout};
 
 fn agenda(args: &[&str]) -> String {
+    agenda_of("valid/page.toml", args)
+}
+
+/// `calfeed agenda ARGS` on a fixture, which must succeed.
+fn agenda_of(input: &str, args: &[&str]) -> String {
     let output = calfeed()
         .arg("agenda")
         .arg("--input")
-        .arg(fixture("valid/page.toml"))
+        .arg(fixture(input))
         .args(args)
         .env_remove("CLICOLOR_FORCE")
         .output()
@@ -159,16 +164,7 @@ fn the_default_zone_is_the_systems() {
 }
 
 fn repeating(args: &[&str]) -> String {
-    let output = calfeed()
-        .arg("agenda")
-        .arg("--input")
-        .arg(fixture("valid/agenda-repeat.toml"))
-        .args(args)
-        .env_remove("CLICOLOR_FORCE")
-        .output()
-        .expect("calfeed runs");
-    assert!(output.status.success(), "{}", stderr(&output));
-    stdout(&output)
+    agenda_of("valid/agenda-repeat.toml", args)
 }
 
 /// A weekly briefing across the change of 8 March, skipped on 3 March, moved on 17 March and
