@@ -242,15 +242,6 @@ pub fn build_with(
     let mut pages = Vec::new();
     if site {
         let previous = read_manifest(dir);
-        // A page of the same name that calfeed did not write is not replaced.
-        let check_ours = |path: &str| {
-            let target = dir.join(path);
-            if !previous.contains(path) && target.exists() && !crate::site::is_ours(&target) {
-                Err(OutputError::NotOurs { path: target })
-            } else {
-                Ok(())
-            }
-        };
         for file in crate::site::event_files(calendar, &feeds) {
             let file = file?;
             writer.add(&file.path, &file.bytes)?;
@@ -260,7 +251,11 @@ pub fn build_with(
         feeds.discard_prerendered();
         for (place, language) in crate::site::languages(calendar).into_iter().enumerate() {
             let path = crate::site::page_path(calendar, language);
-            check_ours(&path)?;
+            // A page of the same name that calfeed did not write is not replaced.
+            let target = dir.join(&path);
+            if !previous.contains(&path) && target.exists() && !crate::site::is_ours(&target) {
+                return Err(OutputError::NotOurs { path: target });
+            }
             let mut failed = None;
             let written = writer.add_with(&path, |out| {
                 crate::site::write_page(calendar, &feeds, language, stamp, out)
