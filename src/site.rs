@@ -208,10 +208,18 @@ struct PageContext<'a> {
     languages: Vec<LanguageLink>,
     published: bool,
     feeds: Vec<FeedContext>,
-    /// Each month's part of the agenda, already made (see [`months_html`]).
-    upcoming: Vec<minijinja::Value>,
-    past: Vec<minijinja::Value>,
+    has_upcoming: bool,
+    has_past: bool,
+    /// Where the months of the agenda go: they are made and written after the rest of the
+    /// page (see [`write_months`]).
+    upcoming: minijinja::Value,
+    past: minijinja::Value,
 }
+
+/// Stand for the agenda's months in the rest of the page; no text from the input can hold a
+/// NUL character.
+const UPCOMING_HERE: &str = "\0calfeed-upcoming\0";
+const PAST_HERE: &str = "\0calfeed-past\0";
 
 /// The context of `month.html`.
 #[derive(Serialize)]
@@ -371,42 +379,86 @@ pub fn write_page<W: io::Write>(
         languages,
         published: calendar.url.is_some(),
         feeds,
-        upcoming: months_html(&env, &upcoming, words, month)?,
-        past: months_html(&env, &past, words, month)?,
+        has_upcoming: !upcoming.is_empty(),
+        has_past: !past.is_empty(),
+        upcoming: minijinja::Value::from_safe_string(UPCOMING_HERE.to_owned()),
+        past: minijinja::Value::from_safe_string(PAST_HERE.to_owned()),
     };
-    env.get_template("index.html")?
-        .render_captured_to(minijinja::value::Serde(&context), &mut out)?;
+    let page = env
+        .get_template("index.html")?
+        .render(minijinja::value::Serde(&context))?;
+    if page.matches(UPCOMING_HERE).count() != 1 || page.matches(PAST_HERE).count() != 1 {
+        return Err(placeholder_missing());
+    }
+    let Some((head, rest)) = page.split_once(UPCOMING_HERE) else {
+        return Err(placeholder_missing());
+    };
+    let Some((middle, tail)) = rest.split_once(PAST_HERE) else {
+        return Err(placeholder_missing());
+    };
+    let write = |out: &mut W, text: &str| {
+        out.write_all(text.as_bytes()).map_err(|e| {
+            minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write the page")
+                .with_source(e)
+        })
+    };
+    write(&mut out, head)?;
+    write_months(&env, &upcoming, words, &month, &mut |html| {
+        write(&mut out, html)
+    })?;
+    write(&mut out, middle)?;
+    write_months(&env, &past, words, &month, &mut |html| {
+        write(&mut out, html)
+    })?;
+    write(&mut out, tail)?;
     Ok(out)
 }
 
-/// The agenda's month sections for `occurrences` (in the order listed), each made from
-/// `month.html` on its own, on all cores: a large calendar's page is made in parallel and never
-/// holds more than a few months' details at once.
-fn months_html<'o>(
+fn placeholder_missing() -> minijinja::Error {
+    minijinja::Error::new(
+        minijinja::ErrorKind::InvalidOperation,
+        "the page template must show `upcoming` and then `past` once each",
+    )
+}
+
+/// Makes the agenda's month sections for `occurrences` (in the order listed), each from
+/// `month.html` on its own, and hands them to `write` in order. A large calendar's months are
+/// made a few at a time on all cores, so the page never holds more than those in memory.
+fn write_months<'o>(
     env: &Environment<'static>,
     occurrences: &[&'o Occurrence<'o>],
     words: &'static Words,
-    month: impl Fn(&[&'o Occurrence<'o>]) -> Month + Sync,
-) -> Result<Vec<minijinja::Value>, minijinja::Error> {
+    month: &(impl Fn(&[&'o Occurrence<'o>]) -> Month + Sync),
+    write: &mut dyn FnMut(&str) -> Result<(), minijinja::Error>,
+) -> Result<(), minijinja::Error> {
     use rayon::prelude::*;
     let template = env.get_template("month.html")?;
     let render = |group: &[&'o Occurrence<'o>]| {
-        template
-            .render(minijinja::value::Serde(&MonthContext {
-                m: month(group),
-                t: words,
-            }))
-            .map(minijinja::Value::from_safe_string)
+        template.render(minijinja::value::Serde(&MonthContext {
+            m: month(group),
+            t: words,
+        }))
     };
     let groups: Vec<&[&Occurrence<'_>]> = occurrences
         .chunk_by(|a, b| month_of(&a.event) == month_of(&b.event))
         .collect();
     // A small page is made before other threads would have started.
-    if occurrences.len() > 512 {
-        groups.into_par_iter().map(render).collect()
-    } else {
-        groups.into_iter().map(render).collect()
+    if occurrences.len() <= 512 {
+        for group in groups {
+            write(&render(group)?)?;
+        }
+        return Ok(());
     }
+    for batch in groups.chunks(4 * rayon::current_num_threads()) {
+        let made: Vec<String> = batch
+            .par_iter()
+            .map(|group| render(group))
+            .collect::<Result<_, _>>()?;
+        for html in &made {
+            write(html)?;
+        }
+    }
+    Ok(())
 }
 
 /// The year and month of an event's first day, on its own wall clock.
@@ -699,6 +751,55 @@ mod tests {
         assert!(html.contains(
             "<span class=\"label\">반복:</span> <span lang=\"en\">every month on the last Friday</span>"
         ));
+    }
+
+    #[test]
+    fn a_large_page_lists_every_event_once_with_its_months_in_order() {
+        use std::fmt::Write as _;
+        // 800 events, one every other day from January 2025: more than the page makes on one
+        // thread, over 53 months.
+        let mut text = String::from(
+            "[calendar]\nname = \"L\"\ndomain = \"example.org\"\ntimezone = \"Asia/Seoul\"\n",
+        );
+        let first = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        for n in 0..800 {
+            let day = first + chrono::Days::new(2 * n);
+            write!(
+                text,
+                "\n[[event]]\nid = \"e{n}\"\ntitle = \"Event {n}\"\nstart = {day}T10:00:00\n"
+            )
+            .unwrap();
+        }
+        let calendar = crate::load::parse(&text).unwrap().calendar;
+        let feeds = Feeds::new(&calendar, DateTime::from_timestamp(0, 0).unwrap());
+        let html = page(
+            &calendar,
+            &feeds,
+            "en",
+            "2027-01-01T00:00:00Z".parse().unwrap(),
+        )
+        .unwrap();
+
+        assert!(html.trim_end().ends_with("</html>"));
+        assert!(!html.contains('\0'));
+        for n in 0..800 {
+            let uid = format!("data-uid=\"e{n}@example.org\"");
+            assert_eq!(html.matches(&uid).count(), 1, "{uid}");
+        }
+        let (upcoming, past) = html.split_once("id=\"past\"").unwrap();
+        let months = |part: &str| -> Vec<String> {
+            part.split("data-month=\"")
+                .skip(1)
+                .map(|rest| rest[..7].to_owned())
+                .collect()
+        };
+        let (upcoming, past) = (months(upcoming), months(past));
+        // Upcoming months in order, past ones latest first, each once.
+        assert!(upcoming.windows(2).all(|w| w[0] < w[1]), "{upcoming:?}");
+        assert!(past.windows(2).all(|w| w[0] > w[1]), "{past:?}");
+        assert_eq!(upcoming.len() + past.len(), 53);
+        assert_eq!(upcoming.first().map(String::as_str), Some("2027-01"));
+        assert_eq!(past.first().map(String::as_str), Some("2026-12"));
     }
 
     #[test]
