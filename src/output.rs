@@ -20,6 +20,9 @@
 //!    down to the new files.
 //! 4. Files are renamed over their final names (replacing a symbolic link there, never writing
 //!    through it), and the folder is flushed once after the renames.
+//! 5. A file the previous build wrote that already holds exactly the new bytes (a regular file,
+//!    readable by everyone, not reached through a link) is left as it is: rebuilding a large
+//!    calendar after a small change rewrites only what changed.
 
 use std::collections::{BTreeSet, HashSet};
 use std::fs::{self, File};
@@ -241,37 +244,29 @@ pub fn build_with(
     }
     let mut pages = Vec::new();
     if site {
-        let previous = read_manifest(dir);
-        for file in crate::site::event_files(calendar, &feeds) {
-            let file = file?;
-            writer.add(&file.path, &file.bytes)?;
-            pages.push(file.path);
+        // The one-event files are written on their own thread, mostly waiting on the file
+        // system, while the pages are made on the others.
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let (events, made) = std::thread::scope(|scope| {
+            let events = scope.spawn(|| stage_event_files(calendar, &feeds, &writer, &stop));
+            let made = stage_pages(calendar, &feeds, &writer, dir, stamp);
+            if made.is_err() {
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            let events = events
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (events, made)
+        });
+        // The event files are put in place before the pages that link to them.
+        for file in events? {
+            pages.push(file.path().to_owned());
+            writer.push(file)?;
         }
-        // The pages do not need the events' iCalendar text: a large calendar's is freed first.
-        feeds.discard_prerendered();
-        for (place, language) in crate::site::languages(calendar).into_iter().enumerate() {
-            let path = crate::site::page_path(calendar, language);
-            // A page of the same name that calfeed did not write is not replaced.
-            let target = dir.join(&path);
-            if !previous.contains(&path) && target.exists() && !crate::site::is_ours(&target) {
-                return Err(OutputError::NotOurs { path: target });
-            }
-            let mut failed = None;
-            let written = writer.add_with(&path, |out| {
-                crate::site::write_page(calendar, &feeds, language, stamp, out)
-                    .map(drop)
-                    .map_err(|e| {
-                        let io = io::Error::other(e.to_string());
-                        failed = Some(e);
-                        io
-                    })
-            });
-            if let Some(source) = failed {
-                return Err(crate::site::SiteError::Page { path, source }.into());
-            }
-            written?;
+        for (place, page) in made?.into_iter().enumerate() {
             // Pages are listed before the one-event files.
-            pages.insert(place, path);
+            pages.insert(place, page.path().to_owned());
+            writer.push(page)?;
         }
     }
     let committed = writer.commit()?;
@@ -280,6 +275,58 @@ pub fn build_with(
         site: pages,
         removed: committed.removed,
     })
+}
+
+/// Makes the one-event files ready, until `stop` is set.
+fn stage_event_files(
+    calendar: &Calendar,
+    feeds: &Feeds<'_>,
+    writer: &Writer,
+    stop: &std::sync::atomic::AtomicBool,
+) -> Result<Vec<Staged>, OutputError> {
+    let mut staged = Vec::new();
+    for file in crate::site::event_files(calendar, feeds) {
+        if stop.load(std::sync::atomic::Ordering::Relaxed) {
+            break;
+        }
+        let file = file?;
+        staged.push(writer.stage(&file.path, &file.bytes)?);
+    }
+    Ok(staged)
+}
+
+/// Makes the subscribe pages ready, the calendar's language first.
+fn stage_pages(
+    calendar: &Calendar,
+    feeds: &Feeds<'_>,
+    writer: &Writer,
+    dir: &Path,
+    stamp: DateTime<Utc>,
+) -> Result<Vec<Staged>, OutputError> {
+    let mut staged = Vec::new();
+    for language in crate::site::languages(calendar) {
+        let path = crate::site::page_path(calendar, language);
+        // A page of the same name that calfeed did not write is not replaced.
+        let target = dir.join(&path);
+        if !writer.previous.contains(&path) && target.exists() && !crate::site::is_ours(&target) {
+            return Err(OutputError::NotOurs { path: target });
+        }
+        let mut failed = None;
+        let page = writer.stage_with(&path, |out| {
+            crate::site::write_page(calendar, feeds, language, stamp, out)
+                .map(drop)
+                .map_err(|e| {
+                    let io = io::Error::other(e.to_string());
+                    failed = Some(e);
+                    io
+                })
+        });
+        if let Some(source) = failed {
+            return Err(crate::site::SiteError::Page { path, source }.into());
+        }
+        staged.push(page?);
+    }
+    Ok(staged)
 }
 
 /// Writes `files` (relative path and contents) into `dir` in one step, with the guarantees of
@@ -313,9 +360,29 @@ pub struct Writer {
     dir: PathBuf,
     /// Held open for the lock; closing it releases the lock.
     _lock: File,
-    staged: Vec<(String, Temp)>,
+    staged: Vec<Staged>,
     /// The paths in `staged`, to refuse a second file of the same name at once.
     names: HashSet<String>,
+    /// The files the previous build wrote, from the list in the folder.
+    previous: BTreeSet<String>,
+    /// The subfolders that are real folders (not links) in the folder, checked once.
+    real_folders: HashSet<String>,
+}
+
+/// A file made ready by [`Writer::stage`]: complete under a temporary name, or a file of the
+/// previous build that already holds the same bytes and is left as it is.
+#[derive(Debug)]
+pub struct Staged {
+    path: String,
+    /// `None` when the previous build's file is kept.
+    temp: Option<Temp>,
+}
+
+impl Staged {
+    /// The path the file will have, relative to the output folder.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
 }
 
 impl Writer {
@@ -325,17 +392,32 @@ impl Writer {
         prepare_folder(dir)?;
         let lock = lock_folder(dir, on_wait)?;
         remove_leftovers(dir);
+        let previous = read_manifest(dir);
+        let real_folders = previous
+            .iter()
+            .filter_map(|path| path.split_once('/').map(|(folder, _)| folder))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .filter(|folder| fs::symlink_metadata(dir.join(folder)).is_ok_and(|m| m.is_dir()))
+            .map(str::to_owned)
+            .collect();
         Ok(Writer {
             dir: dir.to_owned(),
             _lock: lock,
             staged: Vec::new(),
             names: HashSet::new(),
+            previous,
+            real_folders,
         })
     }
 
     /// Adds a file with the given contents.
+    ///
+    /// A file the previous build wrote that already holds exactly these bytes is left in place
+    /// rather than written again.
     pub fn add(&mut self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        self.add_with(path, |out| out.write_all(bytes))
+        let staged = self.stage(path, bytes)?;
+        self.push(staged)
     }
 
     /// Adds a file whose contents `write` produces, without holding them all in memory.
@@ -344,7 +426,34 @@ impl Writer {
         path: &str,
         write: impl FnOnce(&mut BufWriter<&mut File>) -> io::Result<()>,
     ) -> Result<(), OutputError> {
-        if !is_output_path(path) || self.names.contains(path) {
+        let staged = self.stage_with(path, write)?;
+        self.push(staged)
+    }
+
+    /// Makes a file ready like [`add`](Writer::add) does, without adding it yet, so that
+    /// several threads can prepare files at once; [`push`](Writer::push) adds it.
+    pub fn stage(&self, path: &str, bytes: &[u8]) -> Result<Staged, OutputError> {
+        if !is_output_path(path) {
+            return Err(OutputError::Name {
+                name: path.to_owned(),
+            });
+        }
+        if self.previous.contains(path) && self.holds(path, bytes) {
+            return Ok(Staged {
+                path: path.to_owned(),
+                temp: None,
+            });
+        }
+        self.stage_with(path, |out| out.write_all(bytes))
+    }
+
+    /// Makes a file ready like [`add_with`](Writer::add_with) does, without adding it yet.
+    pub fn stage_with(
+        &self,
+        path: &str,
+        write: impl FnOnce(&mut BufWriter<&mut File>) -> io::Result<()>,
+    ) -> Result<Staged, OutputError> {
+        if !is_output_path(path) {
             return Err(OutputError::Name {
                 name: path.to_owned(),
             });
@@ -361,9 +470,62 @@ impl Writer {
         // Closed now: a build may write thousands of files, more than it may hold open.
         drop(out);
         drop(file);
-        self.names.insert(path.to_owned());
-        self.staged.push((path.to_owned(), temp));
+        Ok(Staged {
+            path: path.to_owned(),
+            temp: Some(temp),
+        })
+    }
+
+    /// Adds a file made ready by [`stage`](Writer::stage) or [`stage_with`](Writer::stage_with).
+    pub fn push(&mut self, staged: Staged) -> Result<(), OutputError> {
+        if self.names.contains(&staged.path) {
+            return Err(OutputError::Name {
+                name: staged.path.clone(),
+            });
+        }
+        self.names.insert(staged.path.clone());
+        self.staged.push(staged);
         Ok(())
+    }
+
+    /// Whether the file at `path`, written by the previous build, is a regular file readable by
+    /// everyone that holds exactly `bytes`.
+    fn holds(&self, path: &str, bytes: &[u8]) -> bool {
+        use std::io::Read;
+        if let Some((folder, _)) = path.split_once('/')
+            && !self.real_folders.contains(folder)
+        {
+            return false;
+        }
+        let mut options = fs::OpenOptions::new();
+        options.read(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            // A link in its place is replaced, never read through.
+            options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+        }
+        let Ok(mut file) = options.open(self.dir.join(path)) else {
+            return false;
+        };
+        let Ok(meta) = file.metadata() else {
+            return false;
+        };
+        if !meta.is_file() || meta.len() != bytes.len() as u64 {
+            return false;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            if meta.permissions().mode() & 0o7777 != 0o644 {
+                return false;
+            }
+        }
+        let mut found = Vec::with_capacity(bytes.len());
+        (&mut file)
+            .take(bytes.len() as u64 + 1)
+            .read_to_end(&mut found)
+            .is_ok_and(|_| found == bytes)
     }
 
     /// Puts every added file in place and removes the files of the previous build that were
@@ -373,8 +535,8 @@ impl Writer {
         // Every file reaches the disk before any rename, all at once rather than one by one.
         flush_to_disk(dir, &self.staged)?;
 
-        let previous = read_manifest(dir);
-        let current: BTreeSet<String> = self.staged.iter().map(|(p, _)| p.clone()).collect();
+        let previous = self.previous;
+        let current: BTreeSet<String> = self.staged.iter().map(|s| s.path.clone()).collect();
         let union: BTreeSet<String> = previous.union(&current).cloned().collect();
         // Before anything is renamed, the list must name every file this build may leave.
         if union != previous {
@@ -383,7 +545,12 @@ impl Writer {
 
         let mut folders = BTreeSet::new();
         let mut written = Vec::with_capacity(self.staged.len());
-        for (path, temp) in self.staged {
+        for Staged { path, temp } in self.staged {
+            let Some(temp) = temp else {
+                // The previous build's file, which holds the same bytes.
+                written.push(path);
+                continue;
+            };
             let target = dir.join(&path);
             if let Some((folder, _)) = path.split_once('/')
                 && folders.insert(folder.to_owned())
@@ -516,7 +683,11 @@ fn prepare_subfolder(folder: &Path) -> io::Result<()> {
 
 /// Flushes the contents of the staged files to disk: each one, or for many files the whole
 /// file system at once (one `syncfs` instead of a journal commit per file).
-fn flush_to_disk(dir: &Path, staged: &[(String, Temp)]) -> Result<(), OutputError> {
+fn flush_to_disk(dir: &Path, staged: &[Staged]) -> Result<(), OutputError> {
+    let staged: Vec<(&str, &Temp)> = staged
+        .iter()
+        .filter_map(|s| Some((s.path.as_str(), s.temp.as_ref()?)))
+        .collect();
     #[cfg(target_os = "linux")]
     if staged.len() > MANY_FILES {
         return File::open(dir)
@@ -527,7 +698,7 @@ fn flush_to_disk(dir: &Path, staged: &[(String, Temp)]) -> Result<(), OutputErro
             });
     }
     // Flushed side by side, so that the file system can commit them together.
-    let flush = |(path, temp): &(String, Temp)| {
+    let flush = |&(path, temp): &(&str, &Temp)| {
         File::open(&temp.path)
             .and_then(|file| file.sync_all())
             .map_err(|source| OutputError::Write {
@@ -760,6 +931,80 @@ mod tests {
         assert!(!is_output_path("events/"));
         assert!(!is_output_path("a\\b.ics"));
         assert!(!is_output_path("a b.ics"));
+    }
+
+    #[cfg(unix)]
+    fn inode(path: &Path) -> u64 {
+        use std::os::unix::fs::MetadataExt;
+        fs::symlink_metadata(path).unwrap().ino()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_already_holds_the_same_bytes_is_left_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let files = [("all.ics", b"all".as_slice()), ("events/a.ics", b"a")];
+        write(&out, files, |_| {}).unwrap();
+        let (all, a) = (
+            inode(&out.join("all.ics")),
+            inode(&out.join("events/a.ics")),
+        );
+
+        let files = [("all.ics", b"all".as_slice()), ("events/a.ics", b"A")];
+        let done = write(&out, files, |_| {}).unwrap();
+        assert_eq!(done.written, ["all.ics", "events/a.ics"]);
+        assert_eq!(inode(&out.join("all.ics")), all, "unchanged: kept");
+        assert_ne!(inode(&out.join("events/a.ics")), a, "changed: replaced");
+        assert_eq!(fs::read(out.join("events/a.ics")).unwrap(), b"A");
+        assert_eq!(names_in(&out), [LOCK, MANIFEST, "all.ics", "events"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_changed_by_hand_is_written_again() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let files = [("a.ics", b"aaa".as_slice()), ("b.ics", b"bbb")];
+        write(&out, files, |_| {}).unwrap();
+        // The same length, other bytes; the same bytes, readable by its owner only.
+        fs::write(out.join("a.ics"), b"xyz").unwrap();
+        fs::set_permissions(out.join("b.ics"), fs::Permissions::from_mode(0o600)).unwrap();
+
+        write(&out, files, |_| {}).unwrap();
+        assert_eq!(fs::read(out.join("a.ics")).unwrap(), b"aaa");
+        let mode = fs::metadata(out.join("b.ics"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o644);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_with_the_same_bytes_behind_them_are_replaced_not_kept() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let files = [("a.ics", b"a".as_slice()), ("events/e.ics", b"e")];
+        write(&out, files, |_| {}).unwrap();
+        let elsewhere = dir.path().join("elsewhere");
+        fs::create_dir_all(elsewhere.join("events")).unwrap();
+        fs::write(elsewhere.join("a.ics"), b"a").unwrap();
+        fs::write(elsewhere.join("events/e.ics"), b"e").unwrap();
+        fs::remove_file(out.join("a.ics")).unwrap();
+        symlink(elsewhere.join("a.ics"), out.join("a.ics")).unwrap();
+        fs::remove_dir_all(out.join("events")).unwrap();
+        symlink(elsewhere.join("events"), out.join("events")).unwrap();
+
+        write(&out, files, |_| {}).unwrap();
+        for path in ["a.ics", "events", "events/e.ics"] {
+            let meta = fs::symlink_metadata(out.join(path)).unwrap();
+            assert!(!meta.file_type().is_symlink(), "{path} is still a link");
+        }
+        assert_eq!(fs::read(out.join("events/e.ics")).unwrap(), b"e");
+        assert_eq!(fs::read(elsewhere.join("a.ics")).unwrap(), b"a");
     }
 
     fn names_in(dir: &Path) -> Vec<String> {

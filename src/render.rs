@@ -183,11 +183,6 @@ impl<'a> Feeds<'a> {
         Ok(())
     }
 
-    /// Frees what [`prerender`](Self::prerender) wrote; later output is written afresh.
-    pub fn discard_prerendered(&mut self) {
-        self.rendered = Vec::new();
-    }
-
     /// The place of `event` in [`Calendar::events`], from its address: views hold references
     /// into that list.
     fn index_of(&self, event: &Event) -> Option<usize> {
