@@ -15,6 +15,7 @@ import datetime as dt
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -39,6 +40,10 @@ class Program:
     name: str
     argv: list[str]  # {input} and {out} are replaced
     env: dict[str, str] = field(default_factory=dict)
+    # Where it writes, when not in the scratch folder's `out`.
+    out: Path | None = None
+    # Writes into what its previous run left there, instead of an empty folder.
+    again: bool = False
 
     def command(self, source: Path, out: Path) -> list[str]:
         return [a.replace("{input}", str(source)).replace("{out}", str(out)) for a in self.argv]
@@ -84,8 +89,12 @@ def run_once(program: Program, source: Path, scratch: Path, sample: Sample, dire
     not include starting /usr/bin/time, which matters for runs of a few milliseconds; its peak
     memory is then not known.
     """
-    out = scratch / "out"
-    set_aside(out, scratch)
+    out = program.out or scratch / "out"
+    if not program.again:
+        if program.out and is_tmpfs(program.out):
+            shutil.rmtree(out, ignore_errors=True)
+        else:
+            set_aside(out, scratch)
     report = scratch / "time.txt"
     argv = program.command(source, out)
     if not direct:
@@ -123,6 +132,28 @@ def measure(programs: list[Program], source: Path, runs: dict[str, int], scratch
         line = ", ".join(f"{n} {samples[n].wall[-1]:.3f}s" for n in ran)
         print(f"  round {r + 1}/{rounds}: {line}", flush=True)
     return samples
+
+
+def is_tmpfs(path: Path) -> bool:
+    """Whether `path` is on a file system in memory (tmpfs)."""
+    best, kind = "", ""
+    try:
+        for line in Path("/proc/mounts").read_text().splitlines():
+            mount, fstype = line.split()[1], line.split()[2]
+            if str(path).startswith(mount.rstrip("/") + "/") and len(mount) > len(best):
+                best, kind = mount, fstype
+    except OSError:
+        return False
+    return kind == "tmpfs"
+
+
+def listing(folder: Path, path: Path) -> None:
+    """Writes `size<TAB>path` for every file a build wrote into `folder`, for the file floor."""
+    lines = []
+    for file in sorted(folder.rglob("*")):
+        if file.is_file() and not file.name.startswith(".calfeed-"):
+            lines.append(f"{file.stat().st_size}\t{file.relative_to(folder)}")
+    path.write_text("\n".join(lines) + "\n")
 
 
 def output_size(program: Program, source: Path, scratch: Path) -> int:
@@ -196,6 +227,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calfeed", type=Path, required=True)
     parser.add_argument("--floor", type=Path, required=True)
+    parser.add_argument("--files-floor", type=Path, required=True)
     parser.add_argument("--python", type=Path, help="the venv's python, for the icalendar peer")
     parser.add_argument("--node", default="node")
     parser.add_argument("--no-peers", action="store_true", help="measure calfeed and the floor only")
@@ -255,6 +287,34 @@ def main() -> int:
             samples = measure(contenders, source, {c.name: 5 for c in contenders}, scratch)
             threads = [(c.name, samples[c.name]) for c in contenders]
 
+        # Where the whole build's time goes, at the largest size: the same build in a folder that
+        # already holds its output, and in memory; the bare cost of creating its files.
+        source = scratch / f"events-{sizes[-1]}.toml"
+        subprocess.run(calfeed.command(source, scratch / "listed"), env=dict(os.environ, SOURCE_DATE_EPOCH=EPOCH),
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        listing(scratch / "listed", scratch / "listing.txt")
+        shares = [
+            calfeed,
+            Program(AGAIN, calfeed.argv, out=scratch / "again", again=True),
+            Program(FILES_FLOOR, [str(args.files_floor), str(scratch / "listing.txt"), "{out}"]),
+            floor,
+        ]
+        memory = Path("/dev/shm")
+        if is_tmpfs(memory / "x") and shutil.disk_usage(memory).free > 4 * folder_size(scratch / "listed"):
+            in_memory = Path(tempfile.mkdtemp(prefix="calfeed-bench-", dir=memory))
+            shares.insert(1, Program(IN_MEMORY, calfeed.argv, out=in_memory / "out"))
+        else:
+            in_memory = None
+        try:
+            # The first build into `again` is not counted: it writes what the others find.
+            run_once(shares[[p.name for p in shares].index(AGAIN)], source, scratch, Sample())
+            print(f"{sizes[-1]:,} events, where the time goes:", flush=True)
+            samples = measure(shares, source, {p.name: 5 for p in shares}, scratch)
+            breakdown = (sizes[-1], in_memory is not None, samples)
+        finally:
+            if in_memory:
+                shutil.rmtree(in_memory, ignore_errors=True)
+
         example = ROOT / "events.toml"
         check = Program("calfeed check", [str(args.calfeed), "check", str(example)])
         build = Program("calfeed build", [str(args.calfeed), "build", "--input", str(example), "--out", "{out}"])
@@ -266,7 +326,7 @@ def main() -> int:
             run_once(program, example, scratch, extra)
             real[program.name].rss_kib = extra.rss_kib
 
-    write_results(args, rows, growth_feeds, threads, real, peers)
+    write_results(args, rows, growth_feeds, threads, breakdown, real, peers)
     points = {}
     for n, _, _, samples, _ in rows:
         for name, s in samples.items():
@@ -277,6 +337,13 @@ def main() -> int:
 
 
 FEEDS_ONLY = "calfeed build --feeds-only"
+AGAIN = "calfeed build, again into its own output"
+IN_MEMORY = "calfeed build, into a folder in memory (tmpfs)"
+FILES_FLOOR = "file floor: creating the same files, nothing else"
+
+
+def folder_size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
 def machine() -> str:
@@ -292,7 +359,7 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}, load average {load:.1f} at the end"
 
 
-def write_results(args, rows, growth_feeds, threads, real, peers) -> None:
+def write_results(args, rows, growth_feeds, threads, breakdown, real, peers) -> None:
     lines = [
         "# calfeed benchmark results",
         "",
@@ -384,6 +451,27 @@ def write_results(args, rows, growth_feeds, threads, real, peers) -> None:
             lines.append(f"| {name} | {len(s.wall)} | {fmt_s(s.seconds)} | {fmt_s(s.cpu_seconds)} | {s.mib:.0f} MiB |")
     else:
         lines.append("calfeed was built without rayon: `RAYON_NUM_THREADS` changes nothing.")
+    n, in_memory, samples = breakdown
+    floor = samples["toml floor"]
+    lines += [
+        "",
+        f"## Where the whole build's time goes ({n:,} events)",
+        "",
+        "The whole build again, beside: the same build into a folder that already holds its output "
+        "(nothing changed, so the one-event files are left in place)"
+        + (", the same build into a folder in memory (tmpfs), which takes the disk out," if in_memory else ",")
+        + " and the bare cost of creating the files the build writes (the same paths and sizes, "
+        "created one after the other with nothing else: `bench/floor/src/bin/calfeed-bench-files.rs`), "
+        "in the folder where the build writes.",
+        "",
+        "| program | runs | wall | CPU | peak memory | wall ÷ floor | CPU ÷ floor |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, s in samples.items():
+        lines.append(
+            f"| {name} | {len(s.wall)} | {fmt_s(s.seconds)} | {fmt_s(s.cpu_seconds)} | {s.mib:.0f} MiB "
+            f"| {s.seconds / floor.seconds:.2f}× | {s.cpu_seconds / floor.cpu_seconds:.2f}× |"
+        )
     lines += [
         "",
         "## The example `events.toml` (start-up included)",

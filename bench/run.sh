@@ -4,7 +4,7 @@
 #
 # usage: bench/run.sh [--no-peers] [--no-peers-100k] [--sizes 1000,10000,100000]
 #
-# Builds calfeed and the floor (bench/floor) in release mode, installs the peers on first use
+# Builds calfeed and the floors (bench/floor) in release mode, installs the peers on first use
 # (Python `icalendar` into bench/.venv, Node `ical-generator` into bench/node_modules), then runs
 # bench/measure.py. At 100,000 events the peers take minutes each and run once.
 set -euo pipefail
@@ -32,4 +32,5 @@ fi
 exec python3 bench/measure.py \
     --calfeed "$target/release/calfeed" \
     --floor "$target/release/calfeed-bench-floor" \
+    --files-floor "$target/release/calfeed-bench-files" \
     "${extra[@]}" "$@"
