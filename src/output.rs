@@ -497,15 +497,20 @@ impl Writer {
         {
             return false;
         }
+        let target = self.dir.join(path);
         let mut options = fs::OpenOptions::new();
         options.read(true);
-        #[cfg(unix)]
+        // A link in its place is replaced, never read through.
+        #[cfg(target_os = "linux")]
         {
             use std::os::unix::fs::OpenOptionsExt;
-            // A link in its place is replaced, never read through.
             options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
         }
-        let Ok(mut file) = options.open(self.dir.join(path)) else {
+        #[cfg(not(target_os = "linux"))]
+        if !fs::symlink_metadata(&target).is_ok_and(|m| m.is_file()) {
+            return false;
+        }
+        let Ok(mut file) = options.open(&target) else {
             return false;
         };
         let Ok(meta) = file.metadata() else {
