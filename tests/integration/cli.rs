@@ -182,6 +182,34 @@ fn a_failed_build_writes_and_deletes_nothing() {
     assert_eq!(before, after);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_rebuild_rewrites_only_the_event_files_that_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let Workspace { input, out, .. } = &workspace("valid/text.toml");
+    build(input, out);
+    let inode = |path: &str| fs::metadata(out.join(path)).unwrap().ino();
+    let nara = "events/nara-shuttle-summit.ics";
+    let april = "events/april-by-duration.ics";
+    let (nara_before, april_before) = (inode(nara), inode(april));
+    let before = fs::read(out.join(april)).unwrap();
+
+    let changed = fs::read_to_string(input).unwrap().replace(
+        "title = \"April, given as a duration\"",
+        "title = \"April, renamed\"",
+    );
+    fs::write(input, changed).unwrap();
+    build(input, out);
+    assert_eq!(inode(nara), nara_before, "unchanged, so left in place");
+    assert_ne!(inode(april), april_before, "changed, so written again");
+    let after = fs::read_to_string(out.join(april)).unwrap();
+    assert!(
+        after.contains("SUMMARY:[Tentative] April\\, renamed\r\n"),
+        "{after}"
+    );
+    assert_ne!(after.as_bytes(), before);
+}
+
 #[test]
 fn unwritable_output_is_an_error_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
