@@ -10,10 +10,10 @@ use calfeed::cli::{Cli, Color, Command};
 use calfeed::diag::{self, Diagnostic};
 use calfeed::load::LoadError;
 use calfeed::{Error, Options};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse_command_line();
     match cli.color {
         Color::Auto => anstream::ColorChoice::Auto,
         Color::Always => anstream::ColorChoice::Always,
@@ -230,6 +230,44 @@ fn unknown_zone(tzdb: &calfeed::tz::Tzdb, name: &str) -> ! {
             ),
         )
         .exit()
+}
+
+/// Parses the command line. Its own messages (a wrong flag, a missing argument, `--help`) are
+/// coloured as `--color` says, like every other message.
+fn parse_command_line() -> Cli {
+    let mut command = Cli::command();
+    if let Some(choice) = color_asked(std::env::args_os()) {
+        command = command.color(choice);
+    }
+    let matches = command
+        .try_get_matches_from_mut(std::env::args_os())
+        .unwrap_or_else(|e| e.exit());
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut command).exit())
+}
+
+/// The colour choice given with `--color WHEN` or `--color=WHEN` (the last one), read before
+/// the command line is parsed so that parsing errors follow it too.
+fn color_asked(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<clap::ColorChoice> {
+    let mut args = args.into_iter().skip(1);
+    let mut asked = None;
+    while let Some(arg) = args.next() {
+        let Some(arg) = arg.to_str() else { continue };
+        if arg == "--" {
+            break;
+        }
+        let value = match arg.strip_prefix("--color") {
+            Some("") => args.next().and_then(|v| v.into_string().ok()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+            None => continue,
+        };
+        asked = match value.as_deref() {
+            Some("always") => Some(clap::ColorChoice::Always),
+            Some("never") => Some(clap::ColorChoice::Never),
+            Some("auto") => Some(clap::ColorChoice::Auto),
+            _ => asked,
+        };
+    }
+    asked
 }
 
 /// Whether to colour standard output: `--color`, then `NO_COLOR`, `CLICOLOR_FORCE` and

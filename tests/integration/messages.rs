@@ -88,6 +88,26 @@ fn assert_terminal_safe(shown: &str, own_colours: bool) {
 }
 
 #[test]
+fn command_line_mistakes_are_coloured_as_asked() {
+    let mistake = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = calfeed();
+        command.args(args).args(["check", "--no-such-flag"]);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let shown = stderr(&output);
+        assert!(shown.contains("--no-such-flag"), "{shown}");
+        shown.contains(ESC)
+    };
+    assert!(!mistake(&["--color", "never"], &[("CLICOLOR_FORCE", "1")]));
+    assert!(!mistake(&["--color=never"], &[("CLICOLOR_FORCE", "1")]));
+    assert!(mistake(&["--color", "always"], &[("NO_COLOR", "1")]));
+    assert!(!mistake(&[], &[]));
+}
+
+#[test]
 fn control_characters_from_the_input_are_shown_escaped() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events.toml");
