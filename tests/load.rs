@@ -5,7 +5,7 @@
 //! Needs `wrk` (installed by `tests/load/setup.sh`, which `scripts/test.sh` runs), hence ignored
 //! by plain `cargo test`; `scripts/test.sh` runs it with `--ignored`.
 
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 #[path = "integration/common.rs"]
 mod common;
 #[allow(dead_code)]

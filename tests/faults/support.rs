@@ -4,42 +4,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-/// The `calfeed` binary with a fixed `SOURCE_DATE_EPOCH`, so that feeds are reproducible.
-pub fn calfeed() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_calfeed"));
-    command.env("SOURCE_DATE_EPOCH", "1767225600");
-    command
-}
-
-/// `calfeed build --input <input> --out <out>`, ready to run.
-pub fn build_command(input: &Path, out: &Path) -> Command {
-    let mut command = calfeed();
-    command
-        .arg("build")
-        .arg("--input")
-        .arg(input)
-        .arg("--out")
-        .arg(out);
-    command
-}
-
-/// Runs a build, asserting success.
-pub fn build(input: &Path, out: &Path) -> Output {
-    let output = build_command(input, out).output().expect("calfeed runs");
-    assert!(
-        output.status.success(),
-        "calfeed build failed:\n{}",
-        stderr(&output)
-    );
-    output
-}
-
-/// Text of a command's standard error.
-pub fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+#[path = "../shared/binary.rs"]
+mod binary;
+pub use binary::{build, build_command, calfeed, stderr};
 
 /// A small deterministic generator (xorshift64*), so that a failure can be replayed.
 pub struct Rng(pub u64);

@@ -3,6 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[path = "../shared/binary.rs"]
+mod binary;
+pub use binary::{build, build_command, calfeed, stderr};
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -11,22 +15,6 @@ pub fn root() -> PathBuf {
 /// A fixture file under `tests/fixtures/`.
 pub fn fixture(relative: &str) -> PathBuf {
     root().join("tests/fixtures").join(relative)
-}
-
-/// The `calfeed` binary with a fixed `SOURCE_DATE_EPOCH` (2026-01-01T00:00:00Z) and the same day
-/// as today (`CALFEED_TODAY`), so that no output depends on the clock, reading the time zone
-/// data inside calfeed whatever the machine has, and with no colour settings from the
-/// environment the tests run in.
-pub fn calfeed() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_calfeed"));
-    command
-        .env("SOURCE_DATE_EPOCH", "1767225600")
-        .env("CALFEED_TODAY", "2026-01-01")
-        .env("CALFEED_TZDATA", "bundled");
-    for variable in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
-        command.env_remove(variable);
-    }
-    command
 }
 
 /// A folder holding a copy of a fixture as `events.toml`, and where its feeds go (`public/`).
@@ -50,35 +38,6 @@ pub fn workspace(relative: &str) -> Workspace {
         input,
         out,
     }
-}
-
-/// `calfeed build --input <input> --out <out>`, ready to run.
-pub fn build_command(input: &Path, out: &Path) -> Command {
-    let mut command = calfeed();
-    command
-        .arg("build")
-        .arg("--input")
-        .arg(input)
-        .arg("--out")
-        .arg(out);
-    command
-}
-
-/// Runs `calfeed build` on `input` into `out`, asserting success.
-pub fn build(input: &Path, out: &Path) -> Output {
-    let output = build_command(input, out).output().expect("calfeed runs");
-    assert!(
-        output.status.success(),
-        "calfeed build {} failed:\n{}",
-        input.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-/// Text of a command's standard error.
-pub fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// Text of a command's standard output.

@@ -6,7 +6,8 @@
 //! `tests/interop/setup.sh` and runs these tests too; a missing parser fails them.
 
 #[path = "../integration/common.rs"]
-#[allow(dead_code)] // shared with the `integration` target, which uses other helpers
+#[allow(dead_code, unused_imports)]
+// shared with the `integration` target, which uses other helpers
 mod common;
 mod dataset;
 mod feeds;
