@@ -244,20 +244,19 @@ pub fn build_with(
     }
     let mut pages = Vec::new();
     if site {
-        // The one-event files are written on their own thread, mostly waiting on the file
-        // system, while the pages are made on the others.
+        // The one-event files are written (mostly waiting on the file system) while the pages
+        // are made, on the threads that a build keeps, not on a new one each time.
         let stop = std::sync::atomic::AtomicBool::new(false);
-        let (events, made) = std::thread::scope(|scope| {
-            let events = scope.spawn(|| stage_event_files(calendar, &feeds, &writer, &stop));
-            let made = stage_pages(calendar, &feeds, &writer, dir, stamp);
-            if made.is_err() {
-                stop.store(true, std::sync::atomic::Ordering::Relaxed);
-            }
-            let events = events
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (events, made)
-        });
+        let (events, made) = rayon::join(
+            || stage_event_files(calendar, &feeds, &writer, &stop),
+            || {
+                let made = stage_pages(calendar, &feeds, &writer, dir, stamp);
+                if made.is_err() {
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                made
+            },
+        );
         // The event files are put in place before the pages that link to them.
         for file in events? {
             pages.push(file.path().to_owned());
