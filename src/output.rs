@@ -432,11 +432,7 @@ impl Writer {
     /// Makes a file ready like [`add`](Writer::add) does, without adding it yet, so that
     /// several threads can prepare files at once; [`push`](Writer::push) adds it.
     pub fn stage(&self, path: &str, bytes: &[u8]) -> Result<Staged, OutputError> {
-        if !is_output_path(path) {
-            return Err(OutputError::Name {
-                name: path.to_owned(),
-            });
-        }
+        // The list of the previous build's files holds only names `stage_with` accepts.
         if self.previous.contains(path) && self.holds(path, bytes) {
             return Ok(Staged {
                 path: path.to_owned(),
@@ -477,12 +473,9 @@ impl Writer {
 
     /// Adds a file made ready by [`stage`](Writer::stage) or [`stage_with`](Writer::stage_with).
     pub fn push(&mut self, staged: Staged) -> Result<(), OutputError> {
-        if self.names.contains(&staged.path) {
-            return Err(OutputError::Name {
-                name: staged.path.clone(),
-            });
+        if !self.names.insert(staged.path.clone()) {
+            return Err(OutputError::Name { name: staged.path });
         }
-        self.names.insert(staged.path.clone());
         self.staged.push(staged);
         Ok(())
     }
