@@ -260,12 +260,14 @@ fn color_asked(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<cla
             Some(rest) => rest.strip_prefix('=').map(str::to_owned),
             None => continue,
         };
-        asked = match value.as_deref() {
-            Some("always") => Some(clap::ColorChoice::Always),
-            Some("never") => Some(clap::ColorChoice::Never),
-            Some("auto") => Some(clap::ColorChoice::Auto),
-            _ => asked,
-        };
+        let named = value.and_then(|v| <Color as clap::ValueEnum>::from_str(&v, false).ok());
+        asked = named
+            .map(|color| match color {
+                Color::Auto => clap::ColorChoice::Auto,
+                Color::Always => clap::ColorChoice::Always,
+                Color::Never => clap::ColorChoice::Never,
+            })
+            .or(asked);
     }
     asked
 }
