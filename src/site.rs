@@ -387,15 +387,12 @@ pub fn write_page<W: io::Write>(
     let page = env
         .get_template("index.html")?
         .render(minijinja::value::Serde(&context))?;
-    if page.matches(UPCOMING_HERE).count() != 1 || page.matches(PAST_HERE).count() != 1 {
-        return Err(placeholder_missing());
-    }
-    let Some((head, rest)) = page.split_once(UPCOMING_HERE) else {
-        return Err(placeholder_missing());
-    };
-    let Some((middle, tail)) = rest.split_once(PAST_HERE) else {
-        return Err(placeholder_missing());
-    };
+    let (head, middle, tail) = around_the_months(&page).ok_or_else(|| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            "the page template must show `upcoming` and then `past` once each",
+        )
+    })?;
     let write = |out: &mut W, text: &str| {
         out.write_all(text.as_bytes()).map_err(|e| {
             minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write the page")
@@ -414,11 +411,15 @@ pub fn write_page<W: io::Write>(
     Ok(out)
 }
 
-fn placeholder_missing() -> minijinja::Error {
-    minijinja::Error::new(
-        minijinja::ErrorKind::InvalidOperation,
-        "the page template must show `upcoming` and then `past` once each",
-    )
+/// The page before, between and after the places of the upcoming and the past months; `None`
+/// unless each is there once, upcoming first.
+fn around_the_months(page: &str) -> Option<(&str, &str, &str)> {
+    let (head, rest) = page.split_once(UPCOMING_HERE)?;
+    let (middle, tail) = rest.split_once(PAST_HERE)?;
+    [head, middle, tail]
+        .iter()
+        .all(|part| !part.contains(UPCOMING_HERE) && !part.contains(PAST_HERE))
+        .then_some((head, middle, tail))
 }
 
 /// Makes the agenda's month sections for `occurrences` (in the order listed), each from
@@ -751,6 +752,16 @@ mod tests {
         assert!(html.contains(
             "<span class=\"label\">반복:</span> <span lang=\"en\">every month on the last Friday</span>"
         ));
+    }
+
+    #[test]
+    fn the_months_go_where_the_template_put_each_place_once() {
+        let page = format!("a{UPCOMING_HERE}b{PAST_HERE}c");
+        assert_eq!(around_the_months(&page), Some(("a", "b", "c")));
+        let reversed = format!("a{PAST_HERE}b{UPCOMING_HERE}c");
+        assert_eq!(around_the_months(&reversed), None);
+        let twice = format!("a{UPCOMING_HERE}b{PAST_HERE}c{UPCOMING_HERE}");
+        assert_eq!(around_the_months(&twice), None);
     }
 
     #[test]
