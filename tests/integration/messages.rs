@@ -8,20 +8,31 @@ use crate::common::{calfeed, fixture, stderr};
 
 const ESC: char = '\u{1b}';
 
+/// Runs `command` with `env` added, checks that it exits with `code` and says `about`, and
+/// tells whether what it said was coloured.
+fn coloured(
+    mut command: std::process::Command,
+    env: &[(&str, &str)],
+    code: i32,
+    about: &str,
+) -> bool {
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().unwrap();
+    assert_eq!(output.status.code(), Some(code));
+    let shown = stderr(&output);
+    assert!(shown.contains(about), "{shown}");
+    shown.contains(ESC)
+}
+
 fn check_colored(args: &[&str], env: &[(&str, &str)]) -> bool {
     let mut command = calfeed();
     command
         .args(args)
         .arg("check")
         .arg(fixture("invalid/unknown-timezone.toml"));
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let output = command.output().unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let shown = stderr(&output);
-    assert!(shown.contains("unknown timezone"), "{shown}");
-    shown.contains(ESC)
+    coloured(command, env, 1, "unknown timezone")
 }
 
 #[test]
@@ -92,14 +103,7 @@ fn command_line_mistakes_are_coloured_as_asked() {
     let mistake = |args: &[&str], env: &[(&str, &str)]| {
         let mut command = calfeed();
         command.args(args).args(["check", "--no-such-flag"]);
-        for (name, value) in env {
-            command.env(name, value);
-        }
-        let output = command.output().unwrap();
-        assert_eq!(output.status.code(), Some(2));
-        let shown = stderr(&output);
-        assert!(shown.contains("--no-such-flag"), "{shown}");
-        shown.contains(ESC)
+        coloured(command, env, 2, "--no-such-flag")
     };
     assert!(!mistake(&["--color", "never"], &[("CLICOLOR_FORCE", "1")]));
     assert!(!mistake(&["--color=never"], &[("CLICOLOR_FORCE", "1")]));
